@@ -1,0 +1,64 @@
+"""Per-run artifacts: the probe's records, the console, the service's log, screenshots on failure.
+
+Artifact errors are reported (as a warning line in the run's folder and on stderr), never swallowed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from playwright.sync_api import Error as PlaywrightError
+
+if TYPE_CHECKING:
+    from harness.runner import ScenarioRun
+
+
+def folder_name(test_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", test_id).strip("-")[:120] or "scenario"
+
+
+class Artifacts:
+    def __init__(self, root: Path | None, test_id: str, screenshot: str = "only-on-failure") -> None:
+        self.folder = root / folder_name(test_id) if root is not None else None
+        self.screenshot = screenshot
+        self.problems: list[str] = []
+
+    def write_run(self, run: ScenarioRun, failed: bool) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            records = sorted((r for p in run.participants.values() for r in p.records), key=_order)
+            _write_lines(self.folder / "events.jsonl", records)
+            console = [f"[{p.name}] {line}" for p in run.participants.values() for line in p.console]
+            errors = [f"[{p.name}] pageerror: {line}" for p in run.participants.values() for line in p.page_errors]
+            (self.folder / "console.txt").write_text("\n".join(console + errors) + "\n", encoding="utf-8")
+            _write_lines(self.folder / "service-log.jsonl", run.ctx.service.log_since(run.log_start))
+        except OSError as error:
+            self.report(f"could not write artifacts to {self.folder}: {error}")
+            return
+        if failed and self.screenshot != "off" or self.screenshot == "on":
+            for participant in run.participants.values():
+                if participant.page is None or participant.page.is_closed():
+                    continue
+                target = self.folder / f"screenshot-{participant.name}.png"
+                try:
+                    participant.page.screenshot(path=str(target), timeout=5000)
+                except PlaywrightError as error:
+                    self.report(f"screenshot of {participant.name} failed: {str(error).splitlines()[0]}")
+
+    def report(self, message: str) -> None:
+        self.problems.append(message)
+        print(f"harness: artifact problem: {message}", file=sys.stderr)
+
+
+def _order(record: dict[str, Any]) -> tuple[float, int]:
+    return (float(record.get("t", 0)), int(record.get("seq", 0)))
+
+
+def _write_lines(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(row, default=str) + "\n" for row in rows), encoding="utf-8")

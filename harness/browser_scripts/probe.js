@@ -1,0 +1,201 @@
+// The in-page probe (classic script installed before the page's own scripts; no export).
+// It finds the SDK client (UMD global trap, or a configured expression such as window.zmClient),
+// records every call and settlement of every SDK method - the app's own calls included - and every
+// SDK event, and lets the harness make calls of its own. Python drains the records at checkpoints.
+(function (config) {
+  'use strict';
+  if (window.__harness) return;
+
+  const EVENTS = config.events;
+  const CHILD_GETTERS = {
+    getMediaStream: 'stream',
+    getChatClient: 'chat',
+    getCommandClient: 'cmd',
+    getRecordingClient: 'recording',
+    getLiveTranscriptionClient: 'transcription',
+    getLiveStreamClient: 'livestream',
+    getSubsessionClient: 'subsession',
+    getWhiteboardClient: 'whiteboard',
+    getRealTimeMediaStreamsClient: 'rtms',
+  };
+  const records = [];
+  const results = new Map();
+  const instrumented = new WeakSet();
+  let seq = 0;
+  let callSeq = 0;
+  let stepCall = null;
+  let nesting = 0; // > 0 while a wrapped method runs: calls it makes itself are the SDK's internals
+  let client = null;
+
+  function record(kind, data) {
+    records.push(Object.assign({ seq: ++seq, t: Date.now(), kind }, data));
+  }
+
+  // A JSON-safe copy: SDK rejections are plain objects, but may carry a DOMException or a cycle.
+  function plain(value, depth = 0, seen = new WeakSet()) {
+    if (value === null || value === undefined) return value === undefined ? null : value;
+    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+    if (typeof value === 'function') return '[function]';
+    if (typeof value !== 'object') return String(value);
+    if (typeof DOMException !== 'undefined' && value instanceof DOMException) return { name: value.name, message: value.message };
+    if (value instanceof Error) return { name: value.name, message: value.message };
+    if (typeof Node !== 'undefined' && value instanceof Node) return `[${value.nodeName}]`;
+    if (typeof MediaStream !== 'undefined' && value instanceof MediaStream) return '[MediaStream]';
+    if (seen.has(value) || depth > 4) return '[…]';
+    seen.add(value);
+    if (Array.isArray(value)) return value.slice(0, 50).map((item) => plain(item, depth + 1, seen));
+    const out = {};
+    for (const key of Object.keys(value).slice(0, 50)) out[key] = plain(value[key], depth + 1, seen);
+    return out;
+  }
+
+  // Only the public methods of the documented surface: SDK internals are not the app's calls.
+  function methodNames(obj, target) {
+    return (config.methods[target] || []).filter((name) => typeof obj[name] === 'function');
+  }
+
+  function instrument(obj, target) {
+    if (!obj || typeof obj !== 'object' || instrumented.has(obj)) return obj;
+    instrumented.add(obj);
+    for (const method of methodNames(obj, target)) {
+      const original = obj[method];
+      const wrapper = function (...args) {
+        if (nesting > 0) return original.apply(this, args);
+        const id = ++callSeq;
+        const byStep = stepCall;
+        stepCall = null;
+        record('call', { id, target, method, args: plain(args), step: byStep });
+        let result;
+        nesting += 1;
+        try {
+          result = original.apply(this, args);
+        } catch (error) {
+          record('settle', { id, target, method, status: 'threw', error: plain(error), step: byStep });
+          throw error;
+        } finally {
+          nesting -= 1;
+        }
+        if (result && typeof result.then === 'function') {
+          result.then(
+            (value) => record('settle', { id, target, method, status: 'resolved', value: plain(value), step: byStep }),
+            (error) => record('settle', { id, target, method, status: 'rejected', error: plain(error), step: byStep }),
+          );
+        } else if (CHILD_GETTERS[method]) {
+          instrument(result, CHILD_GETTERS[method]);
+        }
+        return result;
+      };
+      try {
+        Object.defineProperty(obj, method, { value: wrapper, configurable: true, writable: true });
+      } catch (error) {
+        /* a frozen method stays unrecorded */
+      }
+    }
+    return obj;
+  }
+
+  function adoptClient(candidate) {
+    if (!candidate || client === candidate) return candidate;
+    client = instrument(candidate, 'client');
+    if (typeof client.on === 'function') {
+      for (const name of EVENTS) {
+        client.on(name, (payload) => record('event', { name, payload: plain(payload) }));
+      }
+    }
+    record('client', { source: config.clientSource });
+    return client;
+  }
+
+  function wrapModule(module) {
+    const zoomVideo = module && (module.default || module);
+    if (!zoomVideo || typeof zoomVideo.createClient !== 'function' || instrumented.has(zoomVideo)) return;
+    instrumented.add(zoomVideo);
+    const createClient = zoomVideo.createClient;
+    const replacement = function () {
+      return adoptClient(createClient.apply(this, arguments));
+    };
+    try {
+      Object.defineProperty(zoomVideo, 'createClient', { value: replacement, configurable: true, writable: true });
+    } catch (error) {
+      record('probe-warning', { message: 'createClient could not be wrapped: ' + error });
+    }
+  }
+
+  // UMD global trap: the SDK (double or real) assigns window.WebVideoSDK when its script runs.
+  let umd;
+  Object.defineProperty(window, 'WebVideoSDK', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      return umd;
+    },
+    set(value) {
+      umd = value;
+      wrapModule(value);
+    },
+  });
+
+  function currentClient() {
+    if (client) return client;
+    try {
+      // For bundled apps: the configured expression, by default Zoom's sample name window.zmClient.
+      return adoptClient(new Function(`return (${config.clientExpression});`)());
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function resolveTarget(target) {
+    const found = currentClient();
+    if (!found) throw new Error(`no SDK client found (tried WebVideoSDK.default.createClient() and ${config.clientExpression})`);
+    if (target === 'client') return found;
+    const getter = Object.keys(CHILD_GETTERS).find((name) => CHILD_GETTERS[name] === target);
+    if (!getter || typeof found[getter] !== 'function') throw new Error(`the SDK client has no ${getter || target}()`);
+    return found[getter]();
+  }
+
+  window.__harness = Object.freeze({
+    // Starts an SDK call on behalf of a scenario step; the outcome is read with result(id).
+    start(id, path, args) {
+      const [target, method] = path.split('.');
+      let object;
+      try {
+        object = resolveTarget(target);
+      } catch (error) {
+        results.set(id, { status: 'harness-error', message: String(error.message || error) });
+        return;
+      }
+      if (!object || typeof object[method] !== 'function') {
+        results.set(id, { status: 'harness-error', message: `${path} is not a function of this SDK` });
+        return;
+      }
+      stepCall = id;
+      let outcome;
+      try {
+        outcome = object[method](...args);
+      } catch (error) {
+        stepCall = null;
+        results.set(id, { status: 'threw', error: plain(error) });
+        return;
+      }
+      stepCall = null;
+      if (outcome && typeof outcome.then === 'function') {
+        outcome.then(
+          (value) => results.set(id, { status: 'resolved', value: plain(value) }),
+          (error) => results.set(id, { status: 'rejected', error: plain(error) }),
+        );
+      } else {
+        results.set(id, { status: 'resolved', value: plain(outcome) });
+      }
+    },
+    result(id) {
+      return results.has(id) ? results.get(id) : null;
+    },
+    drain() {
+      return records.splice(0, records.length);
+    },
+    hasClient() {
+      return !!currentClient();
+    },
+  });
+})(__CONFIG__);

@@ -1,0 +1,62 @@
+"""One participant of a scenario run: its own browser context, page, network and probe records."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+
+from harness.faults.network import NetworkController
+from harness.faults.plan import ContextPlan
+
+
+@dataclass
+class ParticipantPage:
+    name: str
+    role: str
+    context: BrowserContext
+    network: NetworkController
+    permissions: dict[str, str]
+    plan: ContextPlan
+    clock_start: float = field(default_factory=time.time)
+    page: Page | None = None
+    opened: bool = False
+    initialised: bool = False
+    records: list[dict[str, Any]] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    event_cursor: int = 0
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(f"{error.name}: {error.message}"))
+        page.on("crash", lambda _: self.page_errors.append("the page crashed"))
+        self.page = page
+        return page
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        self.console.append(f"[{message.type}] {message.text}")
+
+    def drain(self) -> None:
+        """Fetch the probe's new records into Python (a checkpoint)."""
+        if self.page is None or self.page.is_closed():
+            return
+        try:
+            fresh = self.page.evaluate("() => window.__harness ? window.__harness.drain() : []")
+        except Error:
+            return
+        for item in fresh:
+            item["participant"] = self.name
+        self.records.extend(fresh)
+
+    def events(self) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["kind"] == "event"]
+
+    def close(self) -> None:
+        try:
+            self.context.close()
+        except Error:
+            pass

@@ -1,0 +1,198 @@
+"""pytest plugin: scenario YAML files become test items; `--scenario NAME` and `--scenario-file PATH`.
+
+Reuses pytest-playwright's options (--browser, --headed, --output, --screenshot) and its `playwright`
+fixture, so scenarios and ordinary Playwright tests share one Playwright instance.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Playwright
+
+from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError
+from harness.paths import scenarios_dir
+from harness.pool import BrowserPool
+from harness.runner import RunContext, ScenarioRun, SdkProfile
+from harness.scenario.loader import load_scenario
+from harness.scenario.model import Scenario
+from harness.service.server import SessionService
+from harness.artifacts import Artifacts
+
+REQUESTED = pytest.StashKey[set[Path]]()
+SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("zoom-videosdk-harness", "Zoom Video SDK error scenarios")
+    group.addoption("--scenario", action="append", default=[], metavar="NAME",
+                    help="run the scenario(s) with this name (repeatable; shell globs allowed)")
+    group.addoption("--scenario-file", action="append", default=[], metavar="PATH",
+                    help="run a scenario file from anywhere (repeatable)")
+    group.addoption("--scenario-dir", action="append", default=[], metavar="DIR",
+                    help="where scenarios live (default: ./scenarios, else the project's catalog)")
+    group.addoption("--sdk", action="append", default=[], choices=("double", "real"),
+                    help="SDK implementation to run against (default: double)")
+    group.addoption("--browser-executable", default=None, metavar="PATH",
+                    help="browser executable (default: $HARNESS_BROWSER_EXECUTABLE, Playwright's, then the system's)")
+
+
+def scenario_dirs(config: pytest.Config) -> list[Path]:
+    given = [Path(d).resolve() for d in config.known_args_namespace.scenario_dir or []]
+    if given:
+        return given
+    local = config.rootpath / "scenarios"
+    return [local if local.is_dir() else scenarios_dir()]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Parser, args: list[str]) -> None:
+    """Turn --scenario/--scenario-file into file arguments, so only those are collected."""
+    options = early_config.known_args_namespace
+    names = list(options.scenario or [])
+    files = [Path(f).resolve() for f in options.scenario_file or []]
+    for path in files:
+        if not path.is_file():
+            raise pytest.UsageError(f"--scenario-file {path}: no such file")
+    if names:
+        files.extend(resolve_names(names, scenario_dirs(early_config)))
+    early_config.stash[REQUESTED] = set(files)
+    for path in dict.fromkeys(files):
+        args.append(str(path))
+
+
+def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
+    index = index_scenarios(dirs)
+    chosen: list[Path] = []
+    for name in names:
+        matches = [path for known, path in index.items() if fnmatch.fnmatchcase(known, name)]
+        if not matches:
+            close = difflib.get_close_matches(name, list(index), n=3, cutoff=0.5)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            where = ", ".join(str(d) for d in dirs)
+            raise pytest.UsageError(f"--scenario {name}: no scenario with that name in {where}{hint}")
+        chosen.extend(sorted(matches))
+    return chosen
+
+
+def index_scenarios(dirs: list[Path]) -> dict[str, Path]:
+    """Scenario name -> file; a file that does not load is indexed by its stem so its error still shows."""
+    index: dict[str, Path] = {}
+    for folder in dirs:
+        for path in sorted(folder.rglob("*.y*ml")):
+            try:
+                index[load_scenario(path).name] = path
+            except ScenarioInputError:
+                index.setdefault(path.stem, path)
+    return index
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash.setdefault(REQUESTED, set())
+    config.stash[SEEN_NAMES] = {}
+    config.addinivalue_line("markers", "scenario: a Zoom Video SDK error scenario from a YAML file")
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix not in (".yaml", ".yml"):
+        return None
+    config = parent.config
+    resolved = file_path.resolve()
+    in_dirs = any(resolved.is_relative_to(folder) for folder in scenario_dirs(config))
+    if resolved in config.stash[REQUESTED] or in_dirs:
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --scenario/--scenario-file, run only the scenarios asked for."""
+    requested = config.stash[REQUESTED]
+    if not requested:
+        return
+    keep = [item for item in items if isinstance(item, ScenarioItem) and item.path.resolve() in requested]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+        items[:] = keep
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        scenario = load_scenario(self.path)
+        seen = self.config.stash[SEEN_NAMES]
+        other = seen.setdefault(scenario.name, self.path)
+        if other != self.path:
+            raise ScenarioInputError(scenario.location, f"duplicate scenario name {scenario.name!r} (also in {other})")
+        browsers = self.config.getoption("browser") or ["chromium"]
+        sdks = self.config.getoption("sdk") or ["double"]
+        for browser in browsers:
+            for sdk in sdks:
+                label = browser if len(sdks) == 1 else f"{browser}-{sdk}"
+                item = ScenarioItem.from_parent(self, name=f"{scenario.name}[{label}]", callobj=run_scenario)
+                item.setup_scenario(scenario, browser, sdk)
+                yield item
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, HarnessError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo))
+
+
+class ScenarioItem(pytest.Function):
+    scenario: Scenario
+    browser: str
+    sdk: str
+
+    def setup_scenario(self, scenario: Scenario, browser: str, sdk: str) -> None:
+        self.scenario, self.browser, self.sdk = scenario, browser, sdk
+        self.add_marker(pytest.mark.scenario)
+        for tag in scenario.tags:
+            self.config.addinivalue_line("markers", f"{tag}: scenario tag")
+            self.add_marker(tag)
+        if browser not in scenario.browsers:
+            self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only"))
+        elif sdk not in scenario.sdk:
+            self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
+        for code in scenario.codes:
+            self.user_properties.append(("expected_code", code))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, self.scenario.location.line - 1, f"scenario {self.scenario.name} [{self.browser}, {self.sdk}]"
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ScenarioFailure | HarnessError):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style=style))
+
+
+@dataclass
+class HarnessRuntime:
+    service: SessionService
+    pool: BrowserPool
+
+
+@pytest.fixture(scope="session")
+def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iterator[HarnessRuntime]:
+    service = SessionService().start()
+    pool = BrowserPool(playwright, pytestconfig.getoption("browser_executable"),
+                       headless=not pytestconfig.getoption("headed"))
+    try:
+        yield HarnessRuntime(service, pool)
+    finally:
+        pool.close()
+        service.stop()
+
+
+def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest) -> None:
+    item = request.node
+    assert isinstance(item, ScenarioItem)
+    config = request.config
+    artifacts = Artifacts(Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"))
+    context = RunContext(harness_runtime.pool, harness_runtime.service, item.browser, SdkProfile.named(item.sdk),
+                         artifacts)
+    ScenarioRun(item.scenario, context).run()

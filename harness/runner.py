@@ -1,0 +1,322 @@
+"""Running one scenario: open each participant's page in its own context, play the steps, check them.
+
+Knows Playwright, not pytest. Every wait is bounded by the step's `within` and the scenario's timeout.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from playwright.sync_api import Error as PlaywrightError
+
+from harness.artifacts import Artifacts
+from harness.durations import format_duration
+from harness.errors import HarnessError, ScenarioFailure
+from harness.expectations import near_misses, show_error, show_outcome, step_header, subset_match
+from harness.faults import apply_fault, plan_world, prepare_context
+from harness.faults.network import NetworkController
+from harness.faults.scripts import browser_script
+from harness.participant import ParticipantPage
+from harness.pool import BrowserPool
+from harness.scenario.model import Participant, Scenario, Step
+from harness.scenario.sdk_surface import TARGETS
+from harness.service.server import SessionService
+from harness.service.tokens import mint_token
+
+T = TypeVar("T")
+DEFAULT_CALL_WAIT = 15.0
+DEFAULT_EVENT_WAIT = 5.0
+PAGE_READY_WAIT = 15.0
+POLL_MS = 20
+ROLE_TYPE = {"host": 1, "manager": 1, "attendee": 0}
+SDK_EVENTS = (
+    "connection-change", "user-added", "user-updated", "user-removed", "device-change", "device-permission-change",
+    "active-media-failed", "video-capturing-change", "current-audio-change", "auto-play-audio-failed",
+    "media-sdk-change", "chat-on-message", "command-channel-message", "command-channel-status", "recording-change",
+    "network-quality-change", "active-speaker", "peer-video-state-change", "video-active-change",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkProfile:
+    """Where the app finds an SDK implementation and its dependent assets."""
+
+    name: str
+    assets_path: str
+
+    @classmethod
+    def named(cls, name: str) -> SdkProfile:
+        return cls(name, "/double/lib" if name == "double" else "/sdk/real/lib")
+
+
+@dataclass
+class RunContext:
+    pool: BrowserPool
+    service: SessionService
+    browser: str
+    sdk: SdkProfile
+    artifacts: Artifacts
+    client_expression: str = "window.zmClient"
+
+
+class ScenarioRun:
+    def __init__(self, scenario: Scenario, ctx: RunContext) -> None:
+        self.scenario = scenario
+        self.ctx = ctx
+        self.deadline = 0.0
+        self.participants: dict[str, ParticipantPage] = {}
+        self.call_ids = itertools.count(1)
+        self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
+        self.log_start = len(ctx.service.state.log)
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.deadline = time.monotonic() + self.scenario.timeout
+        failed = True
+        try:
+            for spec in self.scenario.participants:
+                self.participants[spec.name] = self.start_participant(spec)
+            for step in self.scenario.steps:
+                self.run_step(step)
+            self.check_unexpected_errors()
+            failed = False
+        finally:
+            self.finish(failed)
+
+    def finish(self, failed: bool) -> None:
+        for participant in self.participants.values():
+            participant.drain()
+        self.ctx.artifacts.write_run(self, failed)
+        for participant in self.participants.values():
+            participant.close()
+
+    def start_participant(self, spec: Participant) -> ParticipantPage:
+        plan = plan_world(spec.given)
+        browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args)
+        context = browser.new_context(permissions=list(plan.permissions), viewport={"width": 1100, "height": 760})
+        context.set_default_timeout(10_000)
+        participant = ParticipantPage(spec.name, spec.role, context, NetworkController(context),
+                                      dict(spec.given.permissions), plan)
+        context.add_init_script(browser_script("probe.js", {
+            "events": list(SDK_EVENTS),
+            "methods": {target: list(names) for target, names in TARGETS.items()},
+            "clientExpression": self.ctx.client_expression,
+            "clientSource": "probe",
+        }))
+        prepare_context(participant, plan, self.ctx.sdk.assets_path)
+        return participant
+
+    # -- steps -----------------------------------------------------------------------------------
+
+    def run_step(self, step: Step) -> None:
+        participant = self.participants[step.participant]
+        if step.action != "open" and not participant.opened:
+            self.open_page(participant, step)
+        handler: Callable[[ParticipantPage, Step], None] = getattr(self, f"step_{step.action}")
+        try:
+            handler(participant, step)
+        except PlaywrightError as error:
+            raise self.failure(step, f"the browser failed: {first_line(error)}") from None
+        participant.drain()
+
+    def step_open(self, participant: ParticipantPage, step: Step) -> None:
+        self.open_page(participant, step)
+
+    def open_page(self, participant: ParticipantPage, step: Step) -> None:
+        page = participant.new_page()
+        url = f"{self.ctx.service.base_url}/app/index.html?sdk={self.ctx.sdk.name}"
+        page.goto(url, timeout=self.remaining_ms(PAGE_READY_WAIT))
+        page.wait_for_selector("body[data-ready]", state="attached", timeout=self.remaining_ms(PAGE_READY_WAIT))
+        if page.get_attribute("body", "data-ready") == "error":
+            shown = page.text_content("#error") or "no message"
+            raise self.failure(step, f"the sample app could not load the SDK: {shown.strip()}")
+        participant.opened = True
+        if participant.plan.offline_after_load:
+            participant.network.set_state("offline")
+
+    def step_init(self, participant: ParticipantPage, step: Step) -> None:
+        outcome = self.sdk_call(participant, step, "client.init", self.init_args(step.params))
+        self.check_outcome(step, outcome)
+        participant.initialised = participant.initialised or outcome.get("status") == "resolved"
+
+    def init_args(self, params: dict[str, str]) -> list[Any]:
+        assets = params.get("dependent_assets", "local")
+        if assets == "local":
+            assets = f"{self.ctx.service.base_url}{self.ctx.sdk.assets_path}"
+        options: dict[str, Any] = {"patchJsMedia": True}
+        if "web_endpoint" in params:
+            options["webEndpoint"] = params["web_endpoint"]
+        return [params.get("language", "en-US"), assets, options]
+
+    def step_join(self, participant: ParticipantPage, step: Step) -> None:
+        if not participant.initialised:
+            outcome = self.sdk_call(participant, step, "client.init", self.init_args({}))
+            if outcome.get("status") != "resolved":
+                raise self.failure(step, f"init (implied by join) did not resolve: {show_outcome(outcome)}")
+            participant.initialised = True
+        params = step.params
+        topic = params.get("topic", self.scenario.name)
+        role = params.get("role", participant.role)
+        token = mint_token(self.credentials.key, self.credentials.secret, topic, ROLE_TYPE[role], params.get("token"))
+        args = [topic, token, params.get("name", participant.name)]
+        if "password" in params:
+            args.append(params["password"])
+        self.check_outcome(step, self.sdk_call(participant, step, "client.join", args))
+
+    def step_call(self, participant: ParticipantPage, step: Step) -> None:
+        self.check_outcome(step, self.sdk_call(participant, step, step.params, list(step.args)))
+
+    def step_leave(self, participant: ParticipantPage, step: Step) -> None:
+        args = [True] if step.params.get("end") else []
+        self.check_outcome(step, self.sdk_call(participant, step, "client.leave", args))
+
+    def step_fault(self, participant: ParticipantPage, step: Step) -> None:
+        try:
+            apply_fault(participant, step.params, self.ctx.sdk.assets_path)
+        except HarnessError as error:
+            raise HarnessError(f"{step.location}: {error}") from None
+
+    def step_wait_for_event(self, participant: ParticipantPage, step: Step) -> None:
+        name, match = step.params["name"], step.params["match"]
+        wait = step.within or DEFAULT_EVENT_WAIT
+
+        def found() -> int | None:
+            participant.drain()
+            events = participant.events()
+            for index in range(participant.event_cursor, len(events)):
+                if events[index]["name"] == name and subset_match(match, events[index]["payload"]):
+                    return index
+            return None
+
+        index = self.poll(participant, found, wait)
+        if index is None:
+            seen = [e["payload"] for e in participant.events() if e["name"] == name]
+            raise self.failure(step, f"expected event {name} matching {match} within {format_duration(wait)}",
+                               f"observed {name} events: {seen or 'none'}")
+        participant.event_cursor = index + 1
+
+    def step_advance_clock(self, participant: ParticipantPage, step: Step) -> None:
+        if not participant.plan.virtual_clock:
+            raise HarnessError(f"{step.location}: advance_clock needs `given: {{clock: virtual}}`")
+        participant.context.clock.run_for(int(step.params * 1000))
+
+    def step_sleep(self, participant: ParticipantPage, step: Step) -> None:
+        self.page(participant).wait_for_timeout(min(step.params, self.remaining()) * 1000)
+
+    def step_click(self, participant: ParticipantPage, step: Step) -> None:
+        self.page(participant).click(step.params, timeout=self.remaining_ms(5.0))
+
+    def step_fill(self, participant: ParticipantPage, step: Step) -> None:
+        self.page(participant).fill(step.params["selector"], step.params["value"], timeout=self.remaining_ms(5.0))
+
+    def step_expect_text(self, participant: ParticipantPage, step: Step) -> None:
+        selector, wanted = step.params["selector"], step.params["contains"]
+        page = self.page(participant)
+        wait = step.within or DEFAULT_EVENT_WAIT
+
+        def shown() -> bool | None:
+            text = page.text_content(selector, timeout=1000) if page.query_selector(selector) else None
+            return True if text is not None and wanted in text else None
+
+        if not self.poll(participant, shown, wait):
+            current = page.text_content(selector) if page.query_selector(selector) else "(no such element)"
+            raise self.failure(step, f"expected {selector} to contain {wanted!r}", f"it shows: {current!r}")
+
+    # -- SDK calls and their checks ---------------------------------------------------------------
+
+    def sdk_call(self, participant: ParticipantPage, step: Step, path: str, args: list[Any]) -> dict[str, Any]:
+        call_id = next(self.call_ids)
+        page = self.page(participant)
+        page.evaluate("([id, path, args]) => window.__harness.start(id, path, args)", [call_id, path, args])
+        wait = step.within or DEFAULT_CALL_WAIT
+        outcome = self.poll(participant, lambda: page.evaluate("id => window.__harness.result(id)", call_id), wait)
+        if outcome is None:
+            raise self.failure(step, f"{path} neither resolved nor rejected within {format_duration(wait)}")
+        if outcome["status"] == "harness-error":
+            raise HarnessError(f"{step.location}: {outcome['message']}")
+        return dict(outcome)
+
+    def check_outcome(self, step: Step, outcome: dict[str, Any]) -> None:
+        status = outcome["status"]
+        pattern = step.expect_error
+        if pattern is None:
+            if status != "resolved":
+                raise self.failure(step, "expected the call to resolve", f"observed: it {show_outcome(outcome)}")
+            return
+        if status == "resolved":
+            raise self.failure(step, f"expected a rejection with {pattern.describe()}",
+                               f"observed: it {show_outcome(outcome)}", *self.near_miss_lines(pattern))
+        if not pattern.matches(outcome.get("error") or {}):
+            raise self.failure(step, f"expected a rejection with {pattern.describe()}",
+                               f"observed: it {show_outcome(outcome)}", *self.near_miss_lines(pattern))
+
+    def near_miss_lines(self, pattern: Any) -> list[str]:
+        errors = [r for p in self.participants.values() for r in p.records if r["kind"] == "settle"
+                  and r["status"] in ("rejected", "threw")]
+        lines = near_misses(pattern, errors)
+        return [f"near miss: {line}" for line in lines]
+
+    def check_unexpected_errors(self) -> None:
+        """Strict policy: an SDK error no step expected and no allow_errors entry covers fails the run."""
+        problems = []
+        for participant in self.participants.values():
+            participant.drain()
+            for record in participant.records:
+                if record["kind"] != "settle" or record["status"] not in ("rejected", "threw") or record["step"]:
+                    continue
+                error = record.get("error") or {}
+                if any(allowed.matches(error) for allowed in self.scenario.allow_errors):
+                    continue
+                problems.append(f"[{participant.name}] {record['target']}.{record['method']} (called by the app) "
+                                f"{record['status']} with {show_error(error)}")
+            problems.extend(f"[{participant.name}] uncaught page error: {text}" for text in participant.page_errors)
+        if problems:
+            raise ScenarioFailure(
+                f"scenario {self.scenario.name!r} ({self.scenario.path}): SDK errors that no step expected and "
+                "no allow_errors entry covers:\n  " + "\n  ".join(problems)
+            )
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def failure(self, step: Step, expected: str, *observed: str) -> ScenarioFailure:
+        lines = [step_header(step, self.scenario.name), f"  {expected}", *(f"  {line}" for line in observed)]
+        return ScenarioFailure("\n".join(lines))
+
+    def page(self, participant: ParticipantPage) -> Any:
+        assert participant.page is not None, "pages are opened before their first step"
+        return participant.page
+
+    def remaining(self) -> float:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ScenarioFailure(
+                f"scenario {self.scenario.name!r} ran out of its {format_duration(self.scenario.timeout)} timeout"
+            )
+        return left
+
+    def remaining_ms(self, cap: float) -> float:
+        return min(cap, self.remaining()) * 1000
+
+    def poll(self, participant: ParticipantPage, probe: Callable[[], T | None], wait: float) -> T | None:
+        """Call `probe` until it returns a value or `wait` (and the scenario's timeout) runs out.
+
+        Sleeps through Playwright, not time.sleep, so routed WebSocket traffic keeps flowing meanwhile.
+        """
+        end = time.monotonic() + min(wait, self.remaining())
+        while True:
+            value = probe()
+            if value is not None:
+                return value
+            if time.monotonic() >= end:
+                return None
+            self.page(participant).wait_for_timeout(POLL_MS)
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__

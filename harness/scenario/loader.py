@@ -1,0 +1,360 @@
+"""The one loader of scenario files: YAML in, a validated Scenario out, or one `file:line:col` message."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.catalog import codes as catalog_codes
+from harness.errors import ScenarioInputError
+from harness.scenario import model
+from harness.scenario.model import ErrorPattern, Participant, Scenario, Step, World
+from harness.scenario.nodes import Reader, is_null, suggest
+from harness.scenario.sdk_surface import TARGETS
+
+TOP_LEVEL = ("name", "summary", "tags", "codes", "browsers", "sdk", "timeout", "given", "participants", "steps",
+             "allow_errors")
+GIVEN_KEYS = ("permissions", "devices", "network", "platform", "assets", "account", "clock")
+ACTIONS = ("open", "init", "join", "call", "click", "fill", "fault", "wait_for_event", "advance_clock", "sleep",
+           "expect_text", "leave")
+MODIFIERS = ("as", "expect", "expect_error", "within", "args")
+PROMISE_ACTIONS = ("init", "join", "call", "leave")
+PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode")
+FAULT_ONLY_KEYS = ("http", "websocket", "session")
+MID_SESSION_NETWORK = (*model.NETWORK_STATES, "blackhole")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate one scenario file; raises ScenarioInputError naming the place and the problem."""
+    shown = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioInputError.at_file(shown, "no such scenario file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioInputError.at_file(shown, f"cannot read the file: {error}") from None
+    return parse_scenario(text, shown)
+
+
+def parse_scenario(text: str, path: str) -> Scenario:
+    reader = Reader(path)
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = error.problem or error.context or "invalid YAML"
+        raise ScenarioInputError(model_location(path, line, col), f"YAML syntax error: {problem}") from None
+    except yaml.YAMLError as error:
+        raise ScenarioInputError.at_file(path, f"YAML error: {error}") from None
+    documents = [doc for doc in documents if doc is not None]
+    if not documents:
+        raise ScenarioInputError.at_file(path, "the file is empty: a scenario is a mapping with 'name' and 'steps'")
+    if len(documents) > 1:
+        raise reader.fail(documents[1], "one scenario per file: remove the second YAML document")
+    root = documents[0]
+    if not isinstance(root, yaml.MappingNode):
+        raise reader.fail(root, "a scenario must be a mapping with 'name' and 'steps' at the top level")
+    return _Builder(reader).scenario(root)
+
+
+def model_location(path: str, line: int, col: int) -> Any:
+    from harness.errors import Location
+
+    return Location(path, line, col)
+
+
+class _Builder:
+    def __init__(self, reader: Reader) -> None:
+        self.r = reader
+
+    def scenario(self, root: yaml.Node) -> Scenario:
+        r = self.r
+        top = r.mapping(root, "the scenario")
+        r.check_keys(top, TOP_LEVEL, "the scenario")
+        for required in ("name", "steps"):
+            if required not in top:
+                raise r.fail(root, f"missing required key {required!r}")
+        name_node = top["name"][1]
+        name = r.string(name_node, "name")
+        if not NAME_PATTERN.match(name):
+            raise r.fail(name_node, f"name {name!r} must be lower-case words joined by '-' (letters and digits)")
+        given = self.world(top["given"][1], "given", mid_session=False) if "given" in top else World()
+        participants = self.participants(top["participants"][1], given) if "participants" in top else (
+            Participant("me", "host", given),
+        )
+        steps_node = top["steps"][1]
+        step_nodes = r.sequence(steps_node, "steps")
+        if not step_nodes:
+            raise r.fail(steps_node, "steps must list at least one step")
+        names = [p.name for p in participants]
+        steps = tuple(self.step(node, index, names) for index, node in enumerate(step_nodes, start=1))
+        return Scenario(
+            name=name,
+            path=r.path,
+            location=r.where(root),
+            steps=steps,
+            participants=participants,
+            summary=r.string(top["summary"][1], "summary") if "summary" in top else "",
+            tags=r.string_list(top["tags"][1], "tags") if "tags" in top else (),
+            codes=self.codes(top["codes"][1]) if "codes" in top else (),
+            browsers=r.string_list(top["browsers"][1], "browsers", model.BROWSERS) if "browsers" in top
+            else model.BROWSERS,
+            sdk=r.string_list(top["sdk"][1], "sdk", model.SDKS) if "sdk" in top else ("double",),
+            timeout=r.duration(top["timeout"][1], "timeout") if "timeout" in top else 30.0,
+            given=given,
+            allow_errors=tuple(
+                self.pattern(node, "allow_errors entry") for node in r.sequence(top["allow_errors"][1], "allow_errors")
+            ) if "allow_errors" in top else (),
+        )
+
+    def codes(self, node: yaml.Node) -> tuple[int, ...]:
+        known = catalog_codes()
+        result = []
+        for item in self.r.sequence(node, "codes"):
+            code = self.r.integer(item, "each entry of codes")
+            if code not in known:
+                raise self.r.fail(item, f"unknown SDK error code {code}: it is not in the error catalog")
+            result.append(code)
+        return tuple(result)
+
+    def participants(self, node: yaml.Node, given: World) -> tuple[Participant, ...]:
+        r = self.r
+        entries = r.mapping(node, "participants")
+        if not entries:
+            raise r.fail(node, "participants must name at least one participant")
+        result = []
+        for name, (key_node, value_node) in entries.items():
+            if not NAME_PATTERN.match(name):
+                raise r.fail(key_node, f"participant name {name!r} must be lower-case letters, digits and '-'")
+            spec = r.mapping(value_node, f"participant {name!r}")
+            r.check_keys(spec, ("role", "given"), f"participant {name!r}")
+            role = r.choice(spec["role"][1], "role", model.ROLES) if "role" in spec else "attendee"
+            own = self.world(spec["given"][1], f"given of {name!r}", mid_session=False) if "given" in spec else World()
+            result.append(Participant(name, role, given.merged(own)))
+        return tuple(result)
+
+    def world(self, node: yaml.Node, what: str, *, mid_session: bool) -> World:
+        r = self.r
+        entries = r.mapping(node, what)
+        allowed = GIVEN_KEYS + (FAULT_ONLY_KEYS if mid_session else ())
+        r.check_keys(entries, allowed, what)
+        fields: dict[str, Any] = {}
+        if "permissions" in entries:
+            fields["permissions"] = self.per_kind(entries["permissions"][1], "permission", model.PERMISSION_STATES)
+        if "devices" in entries:
+            states = (*model.DEVICE_STATES, "unplugged") if mid_session else model.DEVICE_STATES
+            fields["devices"] = self.per_kind(entries["devices"][1], "device state", states)
+        if "network" in entries:
+            fields["network"] = self.network(entries["network"][1], mid_session)
+        if "platform" in entries:
+            platform = r.mapping(entries["platform"][1], "platform")
+            r.check_keys(platform, model.PLATFORM_CAPABILITIES, "platform")
+            fields["platform"] = {k: r.boolean(v, f"platform.{k}") for k, (_, v) in platform.items()}
+        if "assets" in entries:
+            fields["assets"] = r.choice(entries["assets"][1], "assets state", model.ASSET_STATES)
+        if "account" in entries:
+            fields["account"] = r.string(entries["account"][1], "account")
+        if "clock" in entries:
+            fields["clock"] = r.choice(entries["clock"][1], "clock", model.CLOCK_MODES)
+        for key in FAULT_ONLY_KEYS:
+            if key in entries:
+                raise r.fail(entries[key][0], f"the {key!r} fault is not supported yet by this harness version")
+        return World(**fields)
+
+    def per_kind(self, node: yaml.Node, what: str, states: tuple[str, ...]) -> dict[str, str]:
+        entries = self.r.mapping(node, f"{what}s")
+        self.r.check_keys(entries, model.MEDIA_KINDS, f"{what}s")
+        return {kind: self.r.choice(value, what, states) for kind, (_, value) in entries.items()}
+
+    def network(self, node: yaml.Node, mid_session: bool) -> str:
+        if isinstance(node, yaml.MappingNode):
+            raise self.r.fail(node, "network conditions (latency, jitter) are not supported yet by this harness version")
+        states = MID_SESSION_NETWORK if mid_session else model.NETWORK_STATES
+        state = self.r.choice(node, "network state", states)
+        if state == "blackhole":
+            raise self.r.fail(node, "network: blackhole is not supported yet by this harness version")
+        return state
+
+    def pattern(self, node: yaml.Node, what: str) -> ErrorPattern:
+        r = self.r
+        entries = r.mapping(node, what)
+        if not entries:
+            raise r.fail(node, f"{what} must name at least one of: {', '.join(PATTERN_KEYS)}")
+        r.check_keys(entries, PATTERN_KEYS, what)
+        fields: dict[str, Any] = {}
+        if "errorCode" in entries:
+            code_node = entries["errorCode"][1]
+            if isinstance(code_node, yaml.SequenceNode):
+                listed = tuple(r.integer(item, "each errorCode") for item in r.sequence(code_node, "errorCode"))
+                if not listed:
+                    raise r.fail(code_node, "errorCode list must not be empty")
+                fields["error_codes"] = listed
+            else:
+                fields["error_codes"] = (r.integer(code_node, "errorCode"),)
+            for code, item in zip(fields["error_codes"], _items(code_node), strict=False):
+                if code not in catalog_codes():
+                    raise r.fail(item, f"unknown SDK error code {code}: it is not in the error catalog")
+        for key, field_name in (("type", "type"), ("reason", "reason"), ("reason_contains", "reason_contains")):
+            if key in entries:
+                fields[field_name] = r.string(entries[key][1], key)
+        if "subCode" in entries:
+            fields["sub_code"] = r.integer(entries["subCode"][1], "subCode")
+        return ErrorPattern(location=r.where(node), **fields)
+
+    def step(self, node: yaml.Node, index: int, participants: list[str]) -> Step:
+        r = self.r
+        what = f"step {index}"
+        if not isinstance(node, yaml.MappingNode):
+            raise r.fail(node, f"{what} must be a mapping with one action such as 'call: stream.startVideo'")
+        entries = r.mapping(node, what)
+        actions = [key for key in entries if key in ACTIONS]
+        unknown = [key for key in entries if key not in ACTIONS and key not in MODIFIERS]
+        if unknown:
+            key_node = entries[unknown[0]][0]
+            raise r.fail(key_node, f"unknown step key {unknown[0]!r}{suggest(unknown[0], ACTIONS + MODIFIERS)}; "
+                                   f"actions are: {', '.join(ACTIONS)}")
+        if not actions:
+            raise r.fail(node, f"{what} has no action; expected one of: {', '.join(ACTIONS)}")
+        if len(actions) > 1:
+            second = entries[actions[1]][0]
+            raise r.fail(second, f"{what} has two actions, {actions[0]!r} and {actions[1]!r}: put each in its own step")
+        action = actions[0]
+        action_node = entries[action][1]
+        participant = participants[0]
+        if "as" in entries:
+            participant = r.string(entries["as"][1], "as")
+            if participant not in participants:
+                raise r.fail(entries["as"][1], f"unknown participant {participant!r}{suggest(participant, participants)}; "
+                                               f"participants are: {', '.join(participants)}")
+        if ("expect" in entries or "expect_error" in entries) and action not in PROMISE_ACTIONS:
+            key = "expect" if "expect" in entries else "expect_error"
+            raise r.fail(entries[key][0], f"{key} applies to {', '.join(PROMISE_ACTIONS)} steps, not to {action!r}")
+        if "expect" in entries and "expect_error" in entries:
+            raise r.fail(entries["expect_error"][0], "a step has either expect: resolved or expect_error, not both")
+        if "args" in entries and action != "call":
+            raise r.fail(entries["args"][0], "args applies only to call steps")
+        if "within" in entries and action not in ("wait_for_event", "expect_text", *PROMISE_ACTIONS):
+            raise r.fail(entries["within"][0], f"within does not apply to {action!r} steps")
+        expect_resolved = False
+        if "expect" in entries:
+            r.choice(entries["expect"][1], "expect", ("resolved",))
+            expect_resolved = True
+        return Step(
+            index=index,
+            action=action,
+            params=self.action_params(action, action_node),
+            location=r.where(node),
+            participant=participant,
+            expect_resolved=expect_resolved,
+            expect_error=self.pattern(entries["expect_error"][1], "expect_error") if "expect_error" in entries else None,
+            within=r.duration(entries["within"][1], "within") if "within" in entries else None,
+            args=tuple(self.args(entries["args"][1])) if "args" in entries else (),
+        )
+
+    def args(self, node: yaml.Node) -> list[Any]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.r.fail(node, "args must be a list of the call's arguments, e.g. args: [{mute: true}]")
+        return list(self.r.value(node))
+
+    def action_params(self, action: str, node: yaml.Node) -> Any:
+        r = self.r
+        if action == "call":
+            return self.method(node)
+        if action in ("advance_clock", "sleep"):
+            return r.duration(node, action)
+        if action == "click":
+            return r.string(node, "click (a CSS selector)")
+        if action == "fault":
+            world = self.world(node, "fault", mid_session=True)
+            if world == World():
+                raise r.fail(node, "fault must change something, e.g. fault: {network: offline}")
+            return world
+        entries = r.mapping(node, action)
+        spec = ACTION_KEYS[action]
+        r.check_keys(entries, spec, action)
+        if action == "open":
+            return {}
+        if action == "init":
+            return {k: r.string(v, f"init.{k}") for k, (_, v) in entries.items()}
+        if action == "join":
+            return self.join(entries)
+        if action == "leave":
+            return {"end": r.boolean(entries["end"][1], "leave.end")} if "end" in entries else {"end": False}
+        if action == "wait_for_event":
+            if "name" not in entries:
+                raise r.fail(node, "wait_for_event needs the event's name, e.g. {name: connection-change}")
+            match = entries.get("match")
+            if match is not None and not isinstance(match[1], yaml.MappingNode) and not is_null(match[1]):
+                raise r.fail(match[1], "match must be a mapping of payload fields, e.g. {state: Reconnecting}")
+            return {"name": r.string(entries["name"][1], "event name"),
+                    "match": r.value(match[1]) or {} if match else {}}
+        if action == "fill":
+            return {k: r.string(entries[k][1], f"fill.{k}") for k in self.require(node, entries, ("selector", "value"), action)}
+        if action == "expect_text":
+            return {k: r.string(entries[k][1], f"expect_text.{k}")
+                    for k in self.require(node, entries, ("selector", "contains"), action)}
+        raise AssertionError(action)  # pragma: no cover - ACTIONS and ACTION_KEYS agree
+
+    def require(self, node: yaml.Node, entries: dict[str, Any], keys: tuple[str, ...], action: str) -> tuple[str, ...]:
+        for key in keys:
+            if key not in entries:
+                raise self.r.fail(node, f"{action} needs {key!r}")
+        return keys
+
+    def join(self, entries: dict[str, tuple[yaml.Node, yaml.Node]]) -> dict[str, Any]:
+        r = self.r
+        result: dict[str, Any] = {}
+        for key in ("topic", "name", "password"):
+            if key in entries:
+                value = r.value(entries[key][1])
+                if not isinstance(value, str):
+                    raise r.fail(entries[key][1], f"join.{key} must be a string (quote it), got {value!r}")
+                result[key] = value
+        if "role" in entries:
+            result["role"] = r.choice(entries["role"][1], "role", model.ROLES)
+        if "token" in entries:
+            token_node = entries["token"][1]
+            token = r.mapping(token_node, "join.token")
+            claims: dict[str, Any] = {}
+            for key, (key_node, value_node) in token.items():
+                value = r.value(value_node)
+                if key == "signature":
+                    claims[key] = r.choice(value_node, "token signature", ("valid", "bad", "none"))
+                elif key in ("iat", "exp") and isinstance(value, str):
+                    claims[key] = {"relative": r.duration(value_node, f"token.{key}", allow_negative=True)}
+                else:
+                    claims[key] = value
+            result["token"] = claims
+        return result
+
+    def method(self, node: yaml.Node) -> str:
+        r = self.r
+        path = r.string(node, "call (an SDK method such as stream.startVideo)")
+        target, _, method = path.partition(".")
+        if target not in TARGETS or not method:
+            raise r.fail(node, f"call {path!r} must be TARGET.method with TARGET one of: {', '.join(TARGETS)}"
+                               f"{suggest(target, TARGETS)}")
+        if method not in TARGETS[target]:
+            raise r.fail(node, f"unknown SDK method {path!r}{suggest(method, TARGETS[target]).replace(repr(''), '')}"
+                         .replace("(did you mean '", f"(did you mean '{target}."))
+        return path
+
+
+def _items(node: yaml.Node) -> list[yaml.Node]:
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else [node]
+
+
+ACTION_KEYS: dict[str, tuple[str, ...]] = {
+    "open": (),
+    "init": ("dependent_assets", "language", "web_endpoint"),
+    "join": ("topic", "name", "password", "role", "token"),
+    "leave": ("end",),
+    "wait_for_event": ("name", "match"),
+    "fill": ("selector", "value"),
+    "expect_text": ("selector", "contains"),
+}

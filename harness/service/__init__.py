@@ -1,0 +1,1 @@
+"""The session service: the embedded back end the SDK double talks to."""

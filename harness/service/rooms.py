@@ -1,0 +1,116 @@
+"""Sessions and participants held by the service. Plain state, no I/O: the server feeds it events."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+FIRST_USER_ID = 16778240  # the real service's ids look like this (0x1001000 and up)
+
+
+@dataclass
+class Member:
+    user_id: int
+    name: str
+    role_type: int
+    is_host: bool
+    is_manager: bool
+    join_token: str
+    connected: bool = False
+    in_failover: bool = False
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "userId": self.user_id,
+            "displayName": self.name,
+            "isHost": self.is_host,
+            "isManager": self.is_manager,
+            "audio": "",
+            "muted": False,
+            "bVideoOn": False,
+            "sharerOn": False,
+            "isInFailover": self.in_failover,
+        }
+
+
+@dataclass
+class Room:
+    app_key: str
+    topic: str
+    session_id: str
+    passcode: str | None = None
+    ended: bool = False
+    members: dict[int, Member] = field(default_factory=dict)
+    removed_names: set[str] = field(default_factory=set)
+
+    def host(self) -> Member | None:
+        return next((m for m in self.members.values() if m.is_host), None)
+
+
+class JoinRefused(Exception):
+    def __init__(self, result: int, message: str = "") -> None:
+        super().__init__(result, message)
+        self.result = result
+        self.message = message
+
+
+class Rooms:
+    def __init__(self) -> None:
+        self.rooms: dict[tuple[str, str], Room] = {}
+        self.by_token: dict[str, tuple[Room, Member]] = {}
+        self.ids = itertools.count(FIRST_USER_ID, 1024)
+
+    def admit(self, app_key: str, topic: str, name: str, role_type: int, password: str, rejoin: int | None) -> Member:
+        """Admit a verified join request or raise JoinRefused with the server's result code."""
+        key = (app_key, topic.lower())
+        room = self.rooms.get(key)
+        if room is None:
+            room = Room(app_key, topic.lower(), secrets.token_hex(8), passcode=password or None)
+            self.rooms[key] = room
+        if room.ended:
+            raise JoinRefused(4004)
+        if name in room.removed_names:
+            raise JoinRefused(3009)
+        if room.passcode is not None and password != room.passcode:
+            raise JoinRefused(3004)
+        previous = room.members.get(rejoin) if rejoin else None
+        if previous is not None and previous.name == name:
+            previous.join_token = secrets.token_urlsafe(16)
+            self.by_token[previous.join_token] = (room, previous)
+            return previous
+        is_host = role_type == 1 and room.host() is None
+        member = Member(next(self.ids), name, role_type, is_host, role_type == 1 and not is_host, secrets.token_urlsafe(16))
+        room.members[member.user_id] = member
+        self.by_token[member.join_token] = (room, member)
+        return member
+
+    def claim(self, join_token: str) -> tuple[Room, Member] | None:
+        return self.by_token.pop(join_token, None)
+
+    def connected(self, member: Member) -> None:
+        member.connected = True
+        member.in_failover = False
+
+    def lost(self, member: Member) -> None:
+        member.connected = False
+        member.in_failover = True
+
+    def leave(self, room: Room, member: Member) -> None:
+        room.members.pop(member.user_id, None)
+        if not room.members and not room.ended:
+            self.rooms.pop((room.app_key, room.topic), None)
+
+    def end(self, room: Room) -> None:
+        room.ended = True
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "topic": room.topic,
+                "ended": room.ended,
+                "participants": [m.public() | {"connected": m.connected} for m in room.members.values()],
+            }
+            for room in self.rooms.values()
+        ]

@@ -1,0 +1,62 @@
+"""Rebuild harness/catalog/exception-codes.json from the reference TSV.
+
+The JSON is the project's one error catalog: the Python side reads it and the
+SDK double imports it. Run this only when the reference table changes:
+
+    .venv/bin/python scripts/import_catalog.py ../shared/reference/exception-codes.tsv
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "harness" / "catalog" / "exception-codes.json"
+
+
+def unreachable_reason(flags: str) -> str | None:
+    if "MSDK only" in flags:
+        return "Meeting SDK only: hidden from the Video SDK Web reference"
+    if "ZCC only" in flags:
+        return "Zoom Contact Center only: hidden from the Video SDK Web reference"
+    if "Legacy Safari" in flags:
+        return "only on legacy Safari, which this harness does not drive"
+    if "Legacy Chrome" in flags:
+        return "only on legacy Chrome versions, older than any browser this harness drives"
+    return None
+
+
+def main(tsv: str) -> None:
+    rows = []
+    with open(tsv, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            flags = "" if row["flags"] == "-" else row["flags"]
+            rows.append(
+                {
+                    "code": int(row["code"]),
+                    "constant": row["constant"],
+                    "category": "" if row["category"] == "-" else row["category"],
+                    "raised_by": [] if row["raised_by"] == "-" else row["raised_by"].split(","),
+                    "flags": flags,
+                    "in_runtime_enum": "NOT in 2.5.0 runtime enum" not in flags,
+                    "unreachable": unreachable_reason(flags),
+                }
+            )
+    # Runtime-only members of the 2.5.0 ExceptionCode enum (facts §1.3).
+    extra = {6219: "SHARE_CAMERA_MESSAGE_ERROR", 6220: "SCREEN_SHARE_WHITEBOARD_CONFLICT", 7105: "CMD_RATE_LIMIT"}
+    known = {r["code"] for r in rows}
+    for code, constant in extra.items():
+        if code not in known:
+            rows.append(
+                {"code": code, "constant": constant, "category": "", "raised_by": [], "flags": "runtime only",
+                 "in_runtime_enum": True, "unreachable": None}
+            )
+    rows.sort(key=lambda r: r["code"])
+    OUT.write_text(json.dumps({"version": "2.5.0", "codes": rows}, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {len(rows)} codes to {OUT}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/exception-codes.tsv")
