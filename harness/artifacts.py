@@ -41,7 +41,9 @@ class Artifacts:
         except OSError as error:
             self.report(f"could not write artifacts to {self.folder}: {error}")
             return
-        if failed and self.screenshot != "off" or self.screenshot == "on":
+        # A failure always keeps its screenshots (pytest-playwright's --screenshot defaults to "off", which
+        # we read as "not for passing runs"); --screenshot on keeps them for every run.
+        if failed or self.screenshot == "on":
             for participant in run.participants.values():
                 if participant.page is None or participant.page.is_closed():
                     continue

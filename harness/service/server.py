@@ -143,6 +143,7 @@ def build_app(state: ServiceState, dev_credentials: Credentials) -> web.Applicat
     app.router.add_get("/double/videosdk.umd.js", handlers.double_umd)
     app.router.add_static("/app/", fixtures_dir() / "app", append_version=False)
     app.router.add_static("/double/", fixtures_dir() / "double", follow_symlinks=True)
+    app.router.add_static("/pages/", fixtures_dir() / "pages")
     real = real_sdk_dir()
     if real is not None:
         app.router.add_static("/sdk/real/", real)

@@ -1,0 +1,19 @@
+# `make demo` and `make test` each do all setup first (scripts/setup.sh is idempotent and quick when done).
+HEADLINE = --scenario camera-denied --scenario no-microphone --scenario offline-mid-session
+
+.PHONY: setup demo test lint serve
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	.venv/bin/pytest -v $(HEADLINE)
+
+test: setup
+	.venv/bin/pytest
+
+lint: setup
+	.venv/bin/ruff check harness tests
+	.venv/bin/mypy
+
+serve: setup
+	.venv/bin/harness serve

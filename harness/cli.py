@@ -1,0 +1,100 @@
+"""`harness`: serve the sample app by hand, find the browser, check and list scenarios, run them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from harness.errors import HarnessError
+from harness.paths import scenarios_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="harness", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the session service with the sample app, for a person to explore")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
+    serve.add_argument("--port", type=int, default=8088, help="port (default 8088; 0 picks a free one)")
+    browser = sub.add_parser("browser", help="print the browser the harness will use, or why there is none")
+    browser.add_argument("--executable", default=None, help="an explicit browser executable to check")
+    check = sub.add_parser("check", help="validate scenario files; one line per problem")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the scenario catalog)")
+    sub.add_parser("list", help="list the scenario catalog")
+    run = sub.add_parser("run", help="run scenarios by name (same as pytest --scenario NAME ...)")
+    run.add_argument("names", nargs="+")
+    args, rest = parser.parse_known_args(argv)
+    try:
+        if args.command == "serve":
+            from harness.service.server import serve_forever
+
+            serve_forever(args.host, args.port)
+            return 0
+        if args.command == "browser":
+            return show_browser(args.executable)
+        if args.command == "check":
+            return check_paths(args.paths or [scenarios_dir()])
+        if args.command == "list":
+            return list_catalog()
+        if args.command == "run":
+            import pytest
+
+            return int(pytest.main([arg for name in args.names for arg in ("--scenario", name)] + rest))
+    except HarnessError as error:
+        print(f"harness: {error}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def show_browser(explicit: str | None) -> int:
+    from playwright.sync_api import Error, sync_playwright
+
+    from harness.browsers import find_chromium
+
+    with sync_playwright() as playwright:
+        try:
+            managed: str | None = playwright.chromium.executable_path
+        except Error:
+            managed = None
+    print(find_chromium(explicit, managed).describe())
+    return 0
+
+
+def scenario_files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.y*ml")) if path.is_dir() else [path])
+    return files
+
+
+def check_paths(paths: list[Path]) -> int:
+    from harness.scenario.loader import load_scenario
+
+    problems = 0
+    for path in scenario_files(paths):
+        try:
+            scenario = load_scenario(path)
+        except HarnessError as error:
+            print(error)
+            problems += 1
+        else:
+            print(f"{path}: ok ({scenario.name}, {len(scenario.steps)} steps)")
+    return 1 if problems else 0
+
+
+def list_catalog() -> int:
+    from harness.scenario.loader import load_scenario
+
+    for path in scenario_files([scenarios_dir()]):
+        try:
+            scenario = load_scenario(path)
+        except HarnessError as error:
+            print(f"(invalid) {error}")
+            continue
+        codes = ", ".join(str(code) for code in scenario.codes) or "-"
+        print(f"{scenario.name:28} {codes:12} {scenario.summary}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

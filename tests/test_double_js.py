@@ -1,0 +1,58 @@
+"""The SDK double's JavaScript: its own node tests, and its UMD form loading as a classic script."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness.catalog import codes
+from harness.service.bundle import BundleError, build_umd
+
+DOUBLE = Path(__file__).resolve().parents[1] / "fixtures" / "double"
+node = shutil.which("node")
+needs_node = pytest.mark.skipif(node is None, reason="node is not installed")
+
+
+@needs_node
+def test_node_tests_of_the_double_pass() -> None:
+    run = subprocess.run([node or "node", "--test", "test/"], cwd=DOUBLE, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "# fail 0" in run.stdout
+
+
+@needs_node
+def test_umd_form_exposes_the_same_module_as_the_es_module(tmp_path: Path) -> None:
+    bundle = tmp_path / "umd.js"
+    bundle.write_text(build_umd(DOUBLE), encoding="utf-8")
+    script = (
+        "globalThis.location = {origin: 'http://x', protocol: 'http:'};"
+        f"const umd = require({json.dumps(str(bundle))});"
+        f"import({json.dumps((DOUBLE / 'index.js').as_uri())}).then(esm => {{"
+        "  const same = Object.keys(esm).sort().join() === Object.keys(umd).sort().join();"
+        "  console.log(JSON.stringify({same, version: umd.default.VERSION, code: umd.ExceptionCode.VIDEO_CAMERA_TAKEN,"
+        "    singleton: umd.default.createClient() === umd.default.createClient()}));"
+        "});"
+    )
+    run = subprocess.run([node or "node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {
+        "same": True, "version": "2.5.0", "code": 6103, "singleton": True
+    }
+
+
+def test_bundler_refuses_forms_it_does_not_understand(tmp_path: Path) -> None:
+    (tmp_path / "index.js").write_text("export * from './other.js';\n", encoding="utf-8")
+    with pytest.raises(BundleError, match=r"index.js:1: unsupported export form"):
+        build_umd(tmp_path)
+
+
+def test_catalog_has_every_reference_code_once() -> None:
+    table = codes()
+    assert table[6010].constant == "AUDIO_CAPTURE_FAILED"
+    assert table[7105].constant == "CMD_RATE_LIMIT"
+    assert table[6013].unreachable and "Safari" in table[6013].unreachable
+    assert len(table) >= 190

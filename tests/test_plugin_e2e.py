@@ -1,0 +1,90 @@
+"""The plugin end to end, in a subprocess with a real Chromium: what a user sees on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+REPO = Path(__file__).resolve().parents[1]
+CATALOG = REPO / "scenarios"
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "--scenario-dir", str(CATALOG),
+                                         "--output", str(pytester.path / "out"), *args, timeout=240)
+
+
+def test_headline_scenarios_pass(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "-v", "--scenario", "camera-denied", "--scenario", "no-microphone",
+                 "--scenario", "offline-mid-session")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*camera-denied?chromium? PASSED*", "*no-microphone?chromium? PASSED*",
+                                 "*offline-mid-session?chromium? PASSED*"])
+    events = (pytester.path / "out").rglob("events.jsonl")
+    assert any("Reconnecting" in path.read_text() for path in events), "the run leaves its event log"
+
+
+def test_wrong_expectation_fails_naming_both_codes(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    text = (CATALOG / "camera-denied.yaml").read_text().replace("errorCode: 6100", "errorCode: 6103")
+    wrong = tmp_path / "elsewhere" / "camera-wrong.yaml"
+    wrong.parent.mkdir()
+    wrong.write_text(text.replace("name: camera-denied", "name: camera-wrong"))
+    result = run(pytester, "--scenario-file", str(wrong))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:10:5*",
+        "*expected a rejection with 6103 VIDEO_CAMERA_TAKEN*",
+        "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
+    ])
+    assert "Traceback" not in result.stdout.str()
+    shots = list((pytester.path / "out").rglob("screenshot-me.png"))
+    assert shots, "a failing run leaves a screenshot of the page"
+
+
+def test_scenario_file_from_outside_the_repo_runs(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    customer = tmp_path / "customer-report.yaml"
+    customer.write_text(
+        "name: customer-report\nsummary: Mic blocked.\ncodes: [6010]\n"
+        "given: {permissions: {microphone: denied}}\n"
+        "steps:\n  - join: {topic: support, name: carla}\n  - call: stream.startAudio\n"
+        "    expect_error: {errorCode: 6010, subCode: 1}\n"
+    )
+    run(pytester, "--scenario-file", str(customer)).assert_outcomes(passed=1)
+
+
+def test_malformed_scenario_gives_one_located_line(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nsteps:\n  - call: stream.startVidoe\n")
+    result = run(pytester, "--scenario-file", str(bad))
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*bad.yaml:3:11: unknown SDK method 'stream.startVidoe' "
+                                 "(did you mean 'stream.startVideo'?)*"])
+    assert "Traceback" not in result.stdout.str() and "Traceback" not in result.stderr.str()
+
+
+def test_unknown_scenario_name_is_a_usage_error_with_closest_names(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--scenario", "camera-denid")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--scenario camera-denid: no scenario with that name*closest: camera-denied*"])
+
+
+def test_apps_own_rejections_fail_the_scenario_unless_allowed(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    body = ("steps:\n  - join: {topic: ui, name: dan}\n  - click: '#mute'\n"
+            "  - expect_text: {selector: '#error', contains: '6015'}\n")
+    strict = tmp_path / "strict.yaml"
+    strict.write_text("name: strict\n" + body)
+    result = run(pytester, "--scenario-file", str(strict))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*SDK errors that no step expected*",
+                                 "*stream.muteAudio (called by the app) rejected with 6015 AUDIO_NOT_STARTED*"])
+    allowed = tmp_path / "allowed.yaml"
+    allowed.write_text("name: allowed\nallow_errors: [{errorCode: 6015}]\n" + body)
+    run(pytester, "--scenario-file", str(allowed)).assert_outcomes(passed=1)
+
+
+def test_browser_that_does_not_exist_is_one_clear_error(pytester: pytest.Pytester) -> None:
+    result = run(pytester, "--scenario", "camera-denied", "--browser-executable", "/nonexistent/chromium")
+    assert result.ret != 0
+    result.stdout.fnmatch_lines(["*--browser-executable names '/nonexistent/chromium', which is not an executable*"])
