@@ -134,7 +134,8 @@ def test_offline_cuts_open_sockets_on_both_sides(world: World_, service: Session
     participant.network.set_state("offline")
     page.wait_for_function("() => window.closes.length > 0", timeout=5000)
     assert page.evaluate("() => [navigator.onLine, window.closes]") == [False, [1006]]
-    assert page.evaluate("() => fetch('/pages/blank.html').then(() => 'ok', e => e.name)") == "TypeError"
+    fresh = "() => fetch('/pages/blank.html?n=' + Math.random(), {cache: 'no-store'})"
+    assert page.evaluate(fresh + ".then(() => 'ok', e => e.name)") == "TypeError"
     deadline = time.monotonic() + 5
     state: list[Any] = []
     while time.monotonic() < deadline and not state:
@@ -142,4 +143,4 @@ def test_offline_cuts_open_sockets_on_both_sides(world: World_, service: Session
         page.wait_for_timeout(50)
     assert state, "the service saw the socket close, as a peer would on a real network loss"
     participant.network.set_state("online")
-    assert page.evaluate("() => fetch('/pages/blank.html').then(r => r.status)") == 200
+    assert page.evaluate(fresh + ".then(r => r.status)") == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +20,16 @@ from harness.service.server import SessionService
 from harness.service.tokens import mint_token
 
 KEY, SECRET = "key-1", "s" * 40
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run a coroutine on a thread of its own: Playwright's sync API may own this thread's event loop."""
+    box: list[Any] = []
+    thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))
+    thread.start()
+    thread.join(timeout=20)
+    assert box, "the coroutine did not finish"
+    return box[0]
 NOW = 1_800_000_000.0
 
 
@@ -107,7 +118,7 @@ def test_join_info_then_socket_then_heartbeat(service: SessionService) -> None:
                 await ws.send_json({"evt": "ping", "seq": 7})
                 return joined, await ws.receive_json(timeout=5)
 
-    joined, pong = asyncio.run(talk())
+    joined, pong = run_async(talk())
     assert joined["evt"] == "joined" and joined["user"]["isHost"] is True
     assert pong == {"evt": "pong", "seq": 7}
     deadline = time.monotonic() + 5
@@ -131,7 +142,7 @@ def test_unknown_join_token_is_refused_on_the_socket(service: SessionService) ->
             async with session.ws_connect(f"ws://127.0.0.1:{service.port}/instantsdk/x?joinToken=forged") as ws:
                 return dict(await ws.receive_json(timeout=5))
 
-    assert asyncio.run(talk())["errorCode"] == 4003
+    assert run_async(talk())["errorCode"] == 4003
 
 
 def test_serves_the_app_and_the_double(service: SessionService) -> None:
