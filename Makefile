@@ -8,12 +8,13 @@ setup:
 demo: setup
 	.venv/bin/pytest -v $(HEADLINE)
 
-test: setup
-	.venv/bin/pytest
-
 lint: setup
 	.venv/bin/ruff check harness tests
+	.venv/bin/ruff format --check harness tests
 	.venv/bin/mypy
+
+test: lint
+	.venv/bin/pytest
 
 serve: setup
 	.venv/bin/harness serve

@@ -13,8 +13,11 @@ def show_error(error: Any) -> str:
     if not isinstance(error, dict):
         return repr(error)
     head = describe(error["errorCode"]) if "errorCode" in error else "no errorCode"
-    details = [f"{key} {error[key]!r}" for key in ("type", "reason", "subCode", "errorMessage", "name", "message")
-               if key in error and error[key] is not None]
+    details = [
+        f"{key} {error[key]!r}"
+        for key in ("type", "reason", "subCode", "errorMessage", "name", "message")
+        if key in error and error[key] is not None
+    ]
     return f"{head} ({', '.join(details)})" if details else head
 
 
@@ -30,8 +33,10 @@ def show_outcome(outcome: dict[str, Any]) -> str:
 
 
 def step_header(step: Step, scenario_name: str) -> str:
-    return (f"scenario {scenario_name!r} failed at step {step.index} ({step.title()}) "
-            f"{step.location} [participant {step.participant}]")
+    return (
+        f"scenario {scenario_name!r} failed at step {step.index} ({step.title()}) "
+        f"{step.location} [participant {step.participant}]"
+    )
 
 
 def near_misses(pattern: ErrorPattern, errors: list[dict[str, Any]]) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,7 +57,5 @@ class ParticipantPage:
         return [r for r in self.records if r["kind"] == "event"]
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Error):
             self.context.close()
-        except Error:
-            pass

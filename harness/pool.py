@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 from playwright.sync_api import Browser, Error, Playwright
@@ -57,8 +58,6 @@ class BrowserPool:
 
     def close(self) -> None:
         for browser in self.browsers.values():
-            try:
+            with contextlib.suppress(Error):
                 browser.close()
-            except Error:
-                pass
         self.browsers.clear()

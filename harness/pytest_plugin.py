@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright
 
+from harness.artifacts import Artifacts
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
@@ -23,7 +24,6 @@ from harness.runner import RunContext, ScenarioRun, SdkProfile
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
 from harness.service.server import SessionService
-from harness.artifacts import Artifacts
 
 REQUESTED = pytest.StashKey[set[Path]]()
 SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
@@ -31,16 +31,40 @@ SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("zoom-videosdk-harness", "Zoom Video SDK error scenarios")
-    group.addoption("--scenario", action="append", default=[], metavar="NAME",
-                    help="run the scenario(s) with this name (repeatable; shell globs allowed)")
-    group.addoption("--scenario-file", action="append", default=[], metavar="PATH",
-                    help="run a scenario file from anywhere (repeatable)")
-    group.addoption("--scenario-dir", action="append", default=[], metavar="DIR",
-                    help="where scenarios live (default: ./scenarios, else the project's catalog)")
-    group.addoption("--sdk", action="append", default=[], choices=("double", "real"),
-                    help="SDK implementation to run against (default: double)")
-    group.addoption("--browser-executable", default=None, metavar="PATH",
-                    help="browser executable (default: $HARNESS_BROWSER_EXECUTABLE, Playwright's, then the system's)")
+    group.addoption(
+        "--scenario",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run the scenario(s) with this name (repeatable; shell globs allowed)",
+    )
+    group.addoption(
+        "--scenario-file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="run a scenario file from anywhere (repeatable)",
+    )
+    group.addoption(
+        "--scenario-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="where scenarios live (default: ./scenarios, else the project's catalog)",
+    )
+    group.addoption(
+        "--sdk",
+        action="append",
+        default=[],
+        choices=("double", "real"),
+        help="SDK implementation to run against (default: double)",
+    )
+    group.addoption(
+        "--browser-executable",
+        default=None,
+        metavar="PATH",
+        help="browser executable (default: $HARNESS_BROWSER_EXECUTABLE, Playwright's, then the system's)",
+    )
 
 
 def scenario_dirs(config: pytest.Config) -> list[Path]:
@@ -155,7 +179,9 @@ class ScenarioItem(pytest.Function):
             self.config.addinivalue_line("markers", f"{tag}: scenario tag")
             self.add_marker(tag)
         if browser not in scenario.browsers:
-            self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only"))
+            self.add_marker(
+                pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only")
+            )
         elif sdk not in scenario.sdk:
             self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
         for code in scenario.codes:
@@ -167,7 +193,7 @@ class ScenarioItem(pytest.Function):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, ScenarioFailure | HarnessError):
             return str(excinfo.value)
-        return str(super().repr_failure(excinfo, style=style))
+        return str(super().repr_failure(excinfo))
 
 
 @dataclass
@@ -179,8 +205,9 @@ class HarnessRuntime:
 @pytest.fixture(scope="session")
 def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iterator[HarnessRuntime]:
     service = SessionService().start()
-    pool = BrowserPool(playwright, pytestconfig.getoption("browser_executable"),
-                       headless=not pytestconfig.getoption("headed"))
+    pool = BrowserPool(
+        playwright, pytestconfig.getoption("browser_executable"), headless=not pytestconfig.getoption("headed")
+    )
     try:
         yield HarnessRuntime(service, pool)
     finally:
@@ -193,6 +220,7 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
     assert isinstance(item, ScenarioItem)
     config = request.config
     artifacts = Artifacts(Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"))
-    context = RunContext(harness_runtime.pool, harness_runtime.service, item.browser, SdkProfile.named(item.sdk),
-                         artifacts)
+    context = RunContext(
+        harness_runtime.pool, harness_runtime.service, item.browser, SdkProfile.named(item.sdk), artifacts
+    )
     ScenarioRun(item.scenario, context).run()

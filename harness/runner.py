@@ -34,10 +34,25 @@ PAGE_READY_WAIT = 15.0
 POLL_MS = 20
 ROLE_TYPE = {"host": 1, "manager": 1, "attendee": 0}
 SDK_EVENTS = (
-    "connection-change", "user-added", "user-updated", "user-removed", "device-change", "device-permission-change",
-    "active-media-failed", "video-capturing-change", "current-audio-change", "auto-play-audio-failed",
-    "media-sdk-change", "chat-on-message", "command-channel-message", "command-channel-status", "recording-change",
-    "network-quality-change", "active-speaker", "peer-video-state-change", "video-active-change",
+    "connection-change",
+    "user-added",
+    "user-updated",
+    "user-removed",
+    "device-change",
+    "device-permission-change",
+    "active-media-failed",
+    "video-capturing-change",
+    "current-audio-change",
+    "auto-play-audio-failed",
+    "media-sdk-change",
+    "chat-on-message",
+    "command-channel-message",
+    "command-channel-status",
+    "recording-change",
+    "network-quality-change",
+    "active-speaker",
+    "peer-video-state-change",
+    "video-active-change",
 )
 
 
@@ -100,14 +115,20 @@ class ScenarioRun:
         browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args)
         context = browser.new_context(permissions=list(plan.permissions), viewport={"width": 1100, "height": 760})
         context.set_default_timeout(10_000)
-        participant = ParticipantPage(spec.name, spec.role, context, NetworkController(context),
-                                      dict(spec.given.permissions), plan)
-        context.add_init_script(browser_script("probe.js", {
-            "events": list(SDK_EVENTS),
-            "methods": {target: list(names) for target, names in TARGETS.items()},
-            "clientExpression": self.ctx.client_expression,
-            "clientSource": "probe",
-        }))
+        participant = ParticipantPage(
+            spec.name, spec.role, context, NetworkController(context), dict(spec.given.permissions), plan
+        )
+        context.add_init_script(
+            browser_script(
+                "probe.js",
+                {
+                    "events": list(SDK_EVENTS),
+                    "methods": {target: list(names) for target, names in TARGETS.items()},
+                    "clientExpression": self.ctx.client_expression,
+                    "clientSource": "probe",
+                },
+            )
+        )
         prepare_context(participant, plan, self.ctx.sdk.assets_path)
         return participant
 
@@ -196,8 +217,11 @@ class ScenarioRun:
         index = self.poll(participant, found, wait)
         if index is None:
             seen = [e["payload"] for e in participant.events() if e["name"] == name]
-            raise self.failure(step, f"expected event {name} matching {match} within {format_duration(wait)}",
-                               f"observed {name} events: {seen or 'none'}")
+            raise self.failure(
+                step,
+                f"expected event {name} matching {match} within {format_duration(wait)}",
+                f"observed {name} events: {seen or 'none'}",
+            )
         participant.event_cursor = index + 1
 
     def step_advance_clock(self, participant: ParticipantPage, step: Step) -> None:
@@ -249,15 +273,27 @@ class ScenarioRun:
                 raise self.failure(step, "expected the call to resolve", f"observed: it {show_outcome(outcome)}")
             return
         if status == "resolved":
-            raise self.failure(step, f"expected a rejection with {pattern.describe()}",
-                               f"observed: it {show_outcome(outcome)}", *self.near_miss_lines(pattern))
+            raise self.failure(
+                step,
+                f"expected a rejection with {pattern.describe()}",
+                f"observed: it {show_outcome(outcome)}",
+                *self.near_miss_lines(pattern),
+            )
         if not pattern.matches(outcome.get("error") or {}):
-            raise self.failure(step, f"expected a rejection with {pattern.describe()}",
-                               f"observed: it {show_outcome(outcome)}", *self.near_miss_lines(pattern))
+            raise self.failure(
+                step,
+                f"expected a rejection with {pattern.describe()}",
+                f"observed: it {show_outcome(outcome)}",
+                *self.near_miss_lines(pattern),
+            )
 
     def near_miss_lines(self, pattern: Any) -> list[str]:
-        errors = [r for p in self.participants.values() for r in p.records if r["kind"] == "settle"
-                  and r["status"] in ("rejected", "threw")]
+        errors = [
+            r
+            for p in self.participants.values()
+            for r in p.records
+            if r["kind"] == "settle" and r["status"] in ("rejected", "threw")
+        ]
         lines = near_misses(pattern, errors)
         return [f"near miss: {line}" for line in lines]
 
@@ -272,8 +308,10 @@ class ScenarioRun:
                 error = record.get("error") or {}
                 if any(allowed.matches(error) for allowed in self.scenario.allow_errors):
                     continue
-                problems.append(f"[{participant.name}] {record['target']}.{record['method']} (called by the app) "
-                                f"{record['status']} with {show_error(error)}")
+                problems.append(
+                    f"[{participant.name}] {record['target']}.{record['method']} (called by the app) "
+                    f"{record['status']} with {show_error(error)}"
+                )
             problems.extend(f"[{participant.name}] uncaught page error: {text}" for text in participant.page_errors)
         if problems:
             raise ScenarioFailure(

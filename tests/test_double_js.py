@@ -40,7 +40,10 @@ def test_umd_form_exposes_the_same_module_as_the_es_module(tmp_path: Path) -> No
     run = subprocess.run([node or "node", "-e", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1]) == {
-        "same": True, "version": "2.5.0", "code": 6103, "singleton": True
+        "same": True,
+        "version": "2.5.0",
+        "code": 6103,
+        "singleton": True,
     }
 
 

@@ -12,16 +12,37 @@ CATALOG = REPO / "scenarios"
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", "--scenario-dir", str(CATALOG),
-                                         "--output", str(pytester.path / "out"), *args, timeout=240)
+    return pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "--scenario-dir",
+        str(CATALOG),
+        "--output",
+        str(pytester.path / "out"),
+        *args,
+        timeout=240,
+    )
 
 
 def test_headline_scenarios_pass(pytester: pytest.Pytester) -> None:
-    result = run(pytester, "-v", "--scenario", "camera-denied", "--scenario", "no-microphone",
-                 "--scenario", "offline-mid-session")
+    result = run(
+        pytester,
+        "-v",
+        "--scenario",
+        "camera-denied",
+        "--scenario",
+        "no-microphone",
+        "--scenario",
+        "offline-mid-session",
+    )
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(["*camera-denied?chromium? PASSED*", "*no-microphone?chromium? PASSED*",
-                                 "*offline-mid-session?chromium? PASSED*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*camera-denied?chromium? PASSED*",
+            "*no-microphone?chromium? PASSED*",
+            "*offline-mid-session?chromium? PASSED*",
+        ]
+    )
     events = (pytester.path / "out").rglob("events.jsonl")
     assert any("Reconnecting" in path.read_text() for path in events), "the run leaves its event log"
 
@@ -33,11 +54,13 @@ def test_wrong_expectation_fails_naming_both_codes(pytester: pytest.Pytester, tm
     wrong.write_text(text.replace("name: camera-denied", "name: camera-wrong"))
     result = run(pytester, "--scenario-file", str(wrong))
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([
-        "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:10:5*",
-        "*expected a rejection with 6103 VIDEO_CAMERA_TAKEN*",
-        "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:10:5*",
+            "*expected a rejection with 6103 VIDEO_CAMERA_TAKEN*",
+            "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
+        ]
+    )
     assert "Traceback" not in result.stdout.str()
     shots = list((pytester.path / "out").rglob("screenshot-me.png"))
     assert shots, "a failing run leaves a screenshot of the page"
@@ -59,8 +82,9 @@ def test_malformed_scenario_gives_one_located_line(pytester: pytest.Pytester, tm
     bad.write_text("name: bad\nsteps:\n  - call: stream.startVidoe\n")
     result = run(pytester, "--scenario-file", str(bad))
     assert result.ret != 0
-    result.stdout.fnmatch_lines(["*bad.yaml:3:11: unknown SDK method 'stream.startVidoe' "
-                                 "(did you mean 'stream.startVideo'?)*"])
+    result.stdout.fnmatch_lines(
+        ["*bad.yaml:3:11: unknown SDK method 'stream.startVidoe' (did you mean 'stream.startVideo'?)*"]
+    )
     assert "Traceback" not in result.stdout.str() and "Traceback" not in result.stderr.str()
 
 
@@ -71,14 +95,20 @@ def test_unknown_scenario_name_is_a_usage_error_with_closest_names(pytester: pyt
 
 
 def test_apps_own_rejections_fail_the_scenario_unless_allowed(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    body = ("steps:\n  - join: {topic: ui, name: dan}\n  - click: '#mute'\n"
-            "  - expect_text: {selector: '#error', contains: '6015'}\n")
+    body = (
+        "steps:\n  - join: {topic: ui, name: dan}\n  - click: '#mute'\n"
+        "  - expect_text: {selector: '#error', contains: '6015'}\n"
+    )
     strict = tmp_path / "strict.yaml"
     strict.write_text("name: strict\n" + body)
     result = run(pytester, "--scenario-file", str(strict))
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*SDK errors that no step expected*",
-                                 "*stream.muteAudio (called by the app) rejected with 6015 AUDIO_NOT_STARTED*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*SDK errors that no step expected*",
+            "*stream.muteAudio (called by the app) rejected with 6015 AUDIO_NOT_STARTED*",
+        ]
+    )
     allowed = tmp_path / "allowed.yaml"
     allowed.write_text("name: allowed\nallow_errors: [{errorCode: 6015}]\n" + body)
     run(pytester, "--scenario-file", str(allowed)).assert_outcomes(passed=1)

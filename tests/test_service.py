@@ -30,6 +30,8 @@ def run_async(coroutine: Any) -> Any:
     thread.join(timeout=20)
     assert box, "the coroutine did not finish"
     return box[0]
+
+
 NOW = 1_800_000_000.0
 
 
@@ -99,8 +101,9 @@ def service() -> Iterator[SessionService]:
 
 def post_join(service: SessionService, token: str, topic: str, name: str = "alice") -> dict[str, Any]:
     body = json.dumps({"topic": topic, "signature": token, "userName": name}).encode()
-    request = urllib.request.Request(f"{service.base_url}/wc/lsdk", data=body,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{service.base_url}/wc/lsdk", data=body, headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=5) as response:
         return dict(json.load(response))
 
@@ -138,15 +141,20 @@ def test_refused_join_answers_with_the_result_code(service: SessionService) -> N
 
 def test_unknown_join_token_is_refused_on_the_socket(service: SessionService) -> None:
     async def talk() -> dict[str, Any]:
-        async with aiohttp.ClientSession() as session:
-            async with session.ws_connect(f"ws://127.0.0.1:{service.port}/instantsdk/x?joinToken=forged") as ws:
-                return dict(await ws.receive_json(timeout=5))
+        url = f"ws://127.0.0.1:{service.port}/instantsdk/x?joinToken=forged"
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            return dict(await ws.receive_json(timeout=5))
 
     assert run_async(talk())["errorCode"] == 4003
 
 
 def test_serves_the_app_and_the_double(service: SessionService) -> None:
-    for path in ("/app/index.html", "/double/videosdk.umd.js", "/double/index.js", "/double/lib/js_media.min.js",
-                 "/double/exception-codes.json"):
+    for path in (
+        "/app/index.html",
+        "/double/videosdk.umd.js",
+        "/double/index.js",
+        "/double/lib/js_media.min.js",
+        "/double/exception-codes.json",
+    ):
         with urllib.request.urlopen(f"{service.base_url}{path}", timeout=5) as response:
             assert response.status == 200, path

@@ -30,4 +30,3 @@ def media_world(devices: dict[str, str], permissions: dict[str, str]) -> dict[st
             entry["permission"] = permissions[kind]
         config[kind] = entry
     return config
-

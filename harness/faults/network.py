@@ -4,6 +4,8 @@ both sides, as a real network loss would (the page sees 1006, the server sees th
 
 from __future__ import annotations
 
+import contextlib
+
 from playwright.sync_api import BrowserContext, Error, WebSocketRoute
 
 ABNORMAL_CLOSURE = 1006
@@ -38,9 +40,9 @@ class NetworkController:
 
     def cut_sockets(self) -> None:
         for page_side, server_side in list(self.open):
-            for close in (lambda: page_side.close(code=ABNORMAL_CLOSURE), server_side.close):
-                try:
-                    close()
-                except Error:
-                    pass  # already closed by the other side
+            # Either side may already be closed by the other; that is the outcome we want anyway.
+            with contextlib.suppress(Error):
+                page_side.close(code=ABNORMAL_CLOSURE)
+            with contextlib.suppress(Error):
+                server_side.close()
         self.open.clear()

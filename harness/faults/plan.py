@@ -76,6 +76,8 @@ def _change_devices(participant: ParticipantPage, change: dict[str, str]) -> Non
     if any(state == "absent" for kind, state in change.items() if kind == "camera"):
         raise HarnessError("a camera cannot disappear mid-session yet; use `given: {devices: {camera: absent}}`")
     update = {kind: {"device": state} for kind, state in change.items()}
+    if participant.page is None:
+        raise HarnessError("devices can change only once the page is open")
     participant.page.evaluate(
         "change => { if (!window.__harnessMediaWorld) throw new Error('media world script missing'); "
         "window.__harnessMediaWorld.update(change); }",

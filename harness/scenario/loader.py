@@ -15,11 +15,34 @@ from harness.scenario.model import ErrorPattern, Participant, Scenario, Step, Wo
 from harness.scenario.nodes import Reader, is_null, suggest
 from harness.scenario.sdk_surface import TARGETS
 
-TOP_LEVEL = ("name", "summary", "tags", "codes", "browsers", "sdk", "timeout", "given", "participants", "steps",
-             "allow_errors")
+TOP_LEVEL = (
+    "name",
+    "summary",
+    "tags",
+    "codes",
+    "browsers",
+    "sdk",
+    "timeout",
+    "given",
+    "participants",
+    "steps",
+    "allow_errors",
+)
 GIVEN_KEYS = ("permissions", "devices", "network", "platform", "assets", "account", "clock")
-ACTIONS = ("open", "init", "join", "call", "click", "fill", "fault", "wait_for_event", "advance_clock", "sleep",
-           "expect_text", "leave")
+ACTIONS = (
+    "open",
+    "init",
+    "join",
+    "call",
+    "click",
+    "fill",
+    "fault",
+    "wait_for_event",
+    "advance_clock",
+    "sleep",
+    "expect_text",
+    "leave",
+)
 MODIFIERS = ("as", "expect", "expect_error", "within", "args")
 PROMISE_ACTIONS = ("init", "join", "call", "leave")
 PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode")
@@ -84,8 +107,10 @@ class _Builder:
         if not NAME_PATTERN.match(name):
             raise r.fail(name_node, f"name {name!r} must be lower-case words joined by '-' (letters and digits)")
         given = self.world(top["given"][1], "given", mid_session=False) if "given" in top else World()
-        participants = self.participants(top["participants"][1], given) if "participants" in top else (
-            Participant("me", "host", given),
+        participants = (
+            self.participants(top["participants"][1], given)
+            if "participants" in top
+            else (Participant("me", "host", given),)
         )
         steps_node = top["steps"][1]
         step_nodes = r.sequence(steps_node, "steps")
@@ -102,14 +127,17 @@ class _Builder:
             summary=r.string(top["summary"][1], "summary") if "summary" in top else "",
             tags=r.string_list(top["tags"][1], "tags") if "tags" in top else (),
             codes=self.codes(top["codes"][1]) if "codes" in top else (),
-            browsers=r.string_list(top["browsers"][1], "browsers", model.BROWSERS) if "browsers" in top
+            browsers=r.string_list(top["browsers"][1], "browsers", model.BROWSERS)
+            if "browsers" in top
             else model.BROWSERS,
             sdk=r.string_list(top["sdk"][1], "sdk", model.SDKS) if "sdk" in top else ("double",),
             timeout=r.duration(top["timeout"][1], "timeout") if "timeout" in top else 30.0,
             given=given,
             allow_errors=tuple(
                 self.pattern(node, "allow_errors entry") for node in r.sequence(top["allow_errors"][1], "allow_errors")
-            ) if "allow_errors" in top else (),
+            )
+            if "allow_errors" in top
+            else (),
         )
 
     def codes(self, node: yaml.Node) -> tuple[int, ...]:
@@ -173,7 +201,9 @@ class _Builder:
 
     def network(self, node: yaml.Node, mid_session: bool) -> str:
         if isinstance(node, yaml.MappingNode):
-            raise self.r.fail(node, "network conditions (latency, jitter) are not supported yet by this harness version")
+            raise self.r.fail(
+                node, "network conditions (latency, jitter) are not supported yet by this harness version"
+            )
         states = MID_SESSION_NETWORK if mid_session else model.NETWORK_STATES
         state = self.r.choice(node, "network state", states)
         if state == "blackhole":
@@ -216,8 +246,11 @@ class _Builder:
         unknown = [key for key in entries if key not in ACTIONS and key not in MODIFIERS]
         if unknown:
             key_node = entries[unknown[0]][0]
-            raise r.fail(key_node, f"unknown step key {unknown[0]!r}{suggest(unknown[0], ACTIONS + MODIFIERS)}; "
-                                   f"actions are: {', '.join(ACTIONS)}")
+            raise r.fail(
+                key_node,
+                f"unknown step key {unknown[0]!r}{suggest(unknown[0], ACTIONS + MODIFIERS)}; "
+                f"actions are: {', '.join(ACTIONS)}",
+            )
         if not actions:
             raise r.fail(node, f"{what} has no action; expected one of: {', '.join(ACTIONS)}")
         if len(actions) > 1:
@@ -229,8 +262,11 @@ class _Builder:
         if "as" in entries:
             participant = r.string(entries["as"][1], "as")
             if participant not in participants:
-                raise r.fail(entries["as"][1], f"unknown participant {participant!r}{suggest(participant, participants)}; "
-                                               f"participants are: {', '.join(participants)}")
+                raise r.fail(
+                    entries["as"][1],
+                    f"unknown participant {participant!r}{suggest(participant, participants)}; "
+                    f"participants are: {', '.join(participants)}",
+                )
         if ("expect" in entries or "expect_error" in entries) and action not in PROMISE_ACTIONS:
             key = "expect" if "expect" in entries else "expect_error"
             raise r.fail(entries[key][0], f"{key} applies to {', '.join(PROMISE_ACTIONS)} steps, not to {action!r}")
@@ -251,7 +287,9 @@ class _Builder:
             location=r.where(node),
             participant=participant,
             expect_resolved=expect_resolved,
-            expect_error=self.pattern(entries["expect_error"][1], "expect_error") if "expect_error" in entries else None,
+            expect_error=self.pattern(entries["expect_error"][1], "expect_error")
+            if "expect_error" in entries
+            else None,
             within=r.duration(entries["within"][1], "within") if "within" in entries else None,
             args=tuple(self.args(entries["args"][1])) if "args" in entries else (),
         )
@@ -291,13 +329,20 @@ class _Builder:
             match = entries.get("match")
             if match is not None and not isinstance(match[1], yaml.MappingNode) and not is_null(match[1]):
                 raise r.fail(match[1], "match must be a mapping of payload fields, e.g. {state: Reconnecting}")
-            return {"name": r.string(entries["name"][1], "event name"),
-                    "match": r.value(match[1]) or {} if match else {}}
+            return {
+                "name": r.string(entries["name"][1], "event name"),
+                "match": r.value(match[1]) or {} if match else {},
+            }
         if action == "fill":
-            return {k: r.string(entries[k][1], f"fill.{k}") for k in self.require(node, entries, ("selector", "value"), action)}
+            return {
+                k: r.string(entries[k][1], f"fill.{k}")
+                for k in self.require(node, entries, ("selector", "value"), action)
+            }
         if action == "expect_text":
-            return {k: r.string(entries[k][1], f"expect_text.{k}")
-                    for k in self.require(node, entries, ("selector", "contains"), action)}
+            return {
+                k: r.string(entries[k][1], f"expect_text.{k}")
+                for k in self.require(node, entries, ("selector", "contains"), action)
+            }
         raise AssertionError(action)  # pragma: no cover - ACTIONS and ACTION_KEYS agree
 
     def require(self, node: yaml.Node, entries: dict[str, Any], keys: tuple[str, ...], action: str) -> tuple[str, ...]:
@@ -321,7 +366,7 @@ class _Builder:
             token_node = entries["token"][1]
             token = r.mapping(token_node, "join.token")
             claims: dict[str, Any] = {}
-            for key, (key_node, value_node) in token.items():
+            for key, (_key_node, value_node) in token.items():
                 value = r.value(value_node)
                 if key == "signature":
                     claims[key] = r.choice(value_node, "token signature", ("valid", "bad", "none"))
@@ -337,11 +382,18 @@ class _Builder:
         path = r.string(node, "call (an SDK method such as stream.startVideo)")
         target, _, method = path.partition(".")
         if target not in TARGETS or not method:
-            raise r.fail(node, f"call {path!r} must be TARGET.method with TARGET one of: {', '.join(TARGETS)}"
-                               f"{suggest(target, TARGETS)}")
+            raise r.fail(
+                node,
+                f"call {path!r} must be TARGET.method with TARGET one of: {', '.join(TARGETS)}"
+                f"{suggest(target, TARGETS)}",
+            )
         if method not in TARGETS[target]:
-            raise r.fail(node, f"unknown SDK method {path!r}{suggest(method, TARGETS[target]).replace(repr(''), '')}"
-                         .replace("(did you mean '", f"(did you mean '{target}."))
+            raise r.fail(
+                node,
+                f"unknown SDK method {path!r}{suggest(method, TARGETS[target]).replace(repr(''), '')}".replace(
+                    "(did you mean '", f"(did you mean '{target}."
+                ),
+            )
         return path
 
 

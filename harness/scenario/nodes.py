@@ -45,9 +45,7 @@ class Reader:
             result[key] = (key_node, value_node)
         return result
 
-    def check_keys(
-        self, entries: dict[str, tuple[yaml.Node, yaml.Node]], allowed: Iterable[str], what: str
-    ) -> None:
+    def check_keys(self, entries: dict[str, tuple[yaml.Node, yaml.Node]], allowed: Iterable[str], what: str) -> None:
         allowed = tuple(allowed)
         for key, (key_node, _) in entries.items():
             if key not in allowed:
@@ -89,7 +87,9 @@ class Reader:
     def duration(self, node: yaml.Node, what: str, *, allow_negative: bool = False) -> float:
         value = self.value(node)
         if not isinstance(value, str):
-            raise self.fail(node, f"{what} must be a duration such as 250ms, 5s or 2m, got {describe_value(node, value)}")
+            raise self.fail(
+                node, f"{what} must be a duration such as 250ms, 5s or 2m, got {describe_value(node, value)}"
+            )
         try:
             seconds = parse_duration(value)
         except ValueError as error:

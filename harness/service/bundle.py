@@ -52,7 +52,9 @@ def _collect(root: Path, name: str, modules: dict[str, str]) -> None:
     if name.endswith(".json"):
         modules[name] = f"function (load, exports) {{ Object.assign(exports, {{ default: {source.strip()} }}); }}"
         return
-    body, tail, deps = [], [], []
+    body: list[str] = []
+    tail: list[str] = []
+    deps: list[str] = []
     for number, line in enumerate(source.splitlines(), start=1):
         stripped = line.strip()
         if stripped.startswith("import "):

@@ -81,7 +81,9 @@ class Rooms:
             self.by_token[previous.join_token] = (room, previous)
             return previous
         is_host = role_type == 1 and room.host() is None
-        member = Member(next(self.ids), name, role_type, is_host, role_type == 1 and not is_host, secrets.token_urlsafe(16))
+        member = Member(
+            next(self.ids), name, role_type, is_host, role_type == 1 and not is_host, secrets.token_urlsafe(16)
+        )
         room.members[member.user_id] = member
         self.by_token[member.join_token] = (room, member)
         return member

@@ -102,7 +102,8 @@ class SessionService:
         self._loop = None
 
     def snapshot(self) -> list[dict[str, Any]]:
-        return self._call(lambda: self.state.rooms.snapshot())
+        rooms: list[dict[str, Any]] = self._call(lambda: self.state.rooms.snapshot())
+        return rooms
 
     def log_since(self, index: int) -> list[dict[str, Any]]:
         return list(self.state.log[index:])
@@ -154,6 +155,7 @@ class _Handlers:
     def __init__(self, state: ServiceState, dev_credentials: Credentials) -> None:
         self.state = state
         self.dev = dev_credentials
+        self.pending: set[asyncio.Future[None]] = set()
 
     async def home(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/app/index.html")
@@ -192,8 +194,12 @@ class _Handlers:
         rejoin = body.get("rejoinUserId")
         try:
             member = self.state.rooms.admit(
-                str(claims["app_key"]), topic, str(body.get("userName", "")), int(claims["role_type"]),
-                str(body.get("password", "")), rejoin if isinstance(rejoin, int) else None,
+                str(claims["app_key"]),
+                topic,
+                str(body.get("userName", "")),
+                int(claims["role_type"]),
+                str(body.get("password", "")),
+                rejoin if isinstance(rejoin, int) else None,
             )
         except JoinRefused as refused:
             self.state.record("join-refused", topic=topic, result=refused.result)
@@ -217,12 +223,14 @@ class _Handlers:
         self.state.rooms.connected(member)
         self.state.sockets[member.user_id] = ws
         self.state.record("connected", topic=room.topic, userId=member.user_id)
-        await ws.send_json({
-            "evt": "joined",
-            "user": member.public(),
-            "participants": [m.public() for m in room.members.values()],
-            "session": {"topic": room.topic, "sessionId": room.session_id, "password": room.passcode or ""},
-        })
+        await ws.send_json(
+            {
+                "evt": "joined",
+                "user": member.public(),
+                "participants": [m.public() for m in room.members.values()],
+                "session": {"topic": room.topic, "sessionId": room.session_id, "password": room.passcode or ""},
+            }
+        )
         await self._broadcast(room, {"evt": "user-added", "user": member.public()}, exclude=member)
         left = await self._pump(ws, room, member)
         if self.state.sockets.get(member.user_id) is ws:
@@ -264,7 +272,9 @@ class _Handlers:
     def _expire(self, room: Room, member: Member) -> None:
         if member.in_failover and not member.connected:
             self.state.rooms.leave(room, member)
-            asyncio.ensure_future(self._broadcast(room, {"evt": "user-removed", "user": member.public()}))
+            task = asyncio.ensure_future(self._broadcast(room, {"evt": "user-removed", "user": member.public()}))
+            self.pending.add(task)
+            task.add_done_callback(self.pending.discard)
 
     async def _end(self, room: Room) -> None:
         self.state.rooms.end(room)
@@ -302,4 +312,3 @@ def serve_forever(host: str, port: int) -> None:
         pass
     finally:
         service.stop()
-
