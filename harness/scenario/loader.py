@@ -9,11 +9,11 @@ from typing import Any
 import yaml
 
 from harness.catalog import codes as catalog_codes
-from harness.errors import ScenarioInputError
+from harness.errors import Location, ScenarioInputError
 from harness.scenario import model
 from harness.scenario.model import ErrorPattern, Participant, Scenario, Step, World
 from harness.scenario.nodes import Reader, is_null, suggest
-from harness.scenario.sdk_surface import TARGETS
+from harness.scenario.step_params import join_params, method_path
 
 TOP_LEVEL = (
     "name",
@@ -71,7 +71,7 @@ def parse_scenario(text: str, path: str) -> Scenario:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or error.context or "invalid YAML"
-        raise ScenarioInputError(model_location(path, line, col), f"YAML syntax error: {problem}") from None
+        raise ScenarioInputError(Location(path, line, col), f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as error:
         raise ScenarioInputError.at_file(path, f"YAML error: {error}") from None
     documents = [doc for doc in documents if doc is not None]
@@ -83,12 +83,6 @@ def parse_scenario(text: str, path: str) -> Scenario:
     if not isinstance(root, yaml.MappingNode):
         raise reader.fail(root, "a scenario must be a mapping with 'name' and 'steps' at the top level")
     return _Builder(reader).scenario(root)
-
-
-def model_location(path: str, line: int, col: int) -> Any:
-    from harness.errors import Location
-
-    return Location(path, line, col)
 
 
 class _Builder:
@@ -302,7 +296,7 @@ class _Builder:
     def action_params(self, action: str, node: yaml.Node) -> Any:
         r = self.r
         if action == "call":
-            return self.method(node)
+            return method_path(r, node)
         if action in ("advance_clock", "sleep"):
             return r.duration(node, action)
         if action == "click":
@@ -320,7 +314,7 @@ class _Builder:
         if action == "init":
             return {k: r.string(v, f"init.{k}") for k, (_, v) in entries.items()}
         if action == "join":
-            return self.join(entries)
+            return join_params(r, entries)
         if action == "leave":
             return {"end": r.boolean(entries["end"][1], "leave.end")} if "end" in entries else {"end": False}
         if action == "wait_for_event":
@@ -350,51 +344,6 @@ class _Builder:
             if key not in entries:
                 raise self.r.fail(node, f"{action} needs {key!r}")
         return keys
-
-    def join(self, entries: dict[str, tuple[yaml.Node, yaml.Node]]) -> dict[str, Any]:
-        r = self.r
-        result: dict[str, Any] = {}
-        for key in ("topic", "name", "password"):
-            if key in entries:
-                value = r.value(entries[key][1])
-                if not isinstance(value, str):
-                    raise r.fail(entries[key][1], f"join.{key} must be a string (quote it), got {value!r}")
-                result[key] = value
-        if "role" in entries:
-            result["role"] = r.choice(entries["role"][1], "role", model.ROLES)
-        if "token" in entries:
-            token_node = entries["token"][1]
-            token = r.mapping(token_node, "join.token")
-            claims: dict[str, Any] = {}
-            for key, (_key_node, value_node) in token.items():
-                value = r.value(value_node)
-                if key == "signature":
-                    claims[key] = r.choice(value_node, "token signature", ("valid", "bad", "none"))
-                elif key in ("iat", "exp") and isinstance(value, str):
-                    claims[key] = {"relative": r.duration(value_node, f"token.{key}", allow_negative=True)}
-                else:
-                    claims[key] = value
-            result["token"] = claims
-        return result
-
-    def method(self, node: yaml.Node) -> str:
-        r = self.r
-        path = r.string(node, "call (an SDK method such as stream.startVideo)")
-        target, _, method = path.partition(".")
-        if target not in TARGETS or not method:
-            raise r.fail(
-                node,
-                f"call {path!r} must be TARGET.method with TARGET one of: {', '.join(TARGETS)}"
-                f"{suggest(target, TARGETS)}",
-            )
-        if method not in TARGETS[target]:
-            raise r.fail(
-                node,
-                f"unknown SDK method {path!r}{suggest(method, TARGETS[target]).replace(repr(''), '')}".replace(
-                    "(did you mean '", f"(did you mean '{target}."
-                ),
-            )
-        return path
 
 
 def _items(node: yaml.Node) -> list[yaml.Node]:
