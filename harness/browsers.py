@@ -7,6 +7,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from playwright.sync_api import Error, Playwright
+
 from harness.errors import BrowserNotFound
 
 ENV_VAR = "HARNESS_BROWSER_EXECUTABLE"
@@ -32,6 +34,14 @@ class FoundBrowser:
 
     def describe(self) -> str:
         return f"{self.executable or 'Playwright-managed Chromium'} ({self.source})"
+
+
+def managed_chromium(playwright: Playwright) -> str | None:
+    """Where Playwright keeps its own Chromium (the file may not exist); None when it cannot say."""
+    try:
+        return playwright.chromium.executable_path
+    except Error:
+        return None
 
 
 def find_chromium(explicit: str | None = None, playwright_path: str | None = None) -> FoundBrowser:

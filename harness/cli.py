@@ -8,6 +8,7 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 from harness.paths import scenarios_dir
+from harness.scenario.loader import scenario_files
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,24 +48,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def show_browser(explicit: str | None) -> int:
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    from harness.browsers import find_chromium
+    from harness.browsers import find_chromium, managed_chromium
 
     with sync_playwright() as playwright:
-        try:
-            managed: str | None = playwright.chromium.executable_path
-        except Error:
-            managed = None
+        managed = managed_chromium(playwright)
     print(find_chromium(explicit, managed).describe())
     return 0
-
-
-def scenario_files(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        files.extend(sorted(path.rglob("*.y*ml")) if path.is_dir() else [path])
-    return files
 
 
 def check_paths(paths: list[Path]) -> int:

@@ -53,6 +53,10 @@ class ParticipantPage:
             item["participant"] = self.name
         self.records.extend(fresh)
 
+    def sdk_errors(self) -> list[dict[str, Any]]:
+        """Settlements of SDK calls that rejected or threw, whoever made the call."""
+        return [r for r in self.records if r["kind"] == "settle" and r["status"] in ("rejected", "threw")]
+
     def events(self) -> list[dict[str, Any]]:
         return [r for r in self.records if r["kind"] == "event"]
 

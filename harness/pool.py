@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from playwright.sync_api import Browser, Error, Playwright
 
-from harness.browsers import CHROMIUM_ARGS, FoundBrowser, find_chromium
+from harness.browsers import CHROMIUM_ARGS, FoundBrowser, find_chromium, managed_chromium
 from harness.errors import BrowserNotFound, HarnessError
 
 
@@ -28,11 +28,7 @@ class BrowserPool:
 
     def found(self) -> FoundBrowser:
         if self._found is None:
-            try:
-                managed = self.playwright.chromium.executable_path
-            except Error:
-                managed = None
-            self._found = find_chromium(self.explicit, managed)
+            self._found = find_chromium(self.explicit, managed_chromium(self.playwright))
         return self._found
 
     def get(self, browser: str, extra_args: tuple[str, ...]) -> Browser:

@@ -21,7 +21,7 @@ from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import RunContext, ScenarioRun, SdkProfile
-from harness.scenario.loader import load_scenario
+from harness.scenario.loader import load_scenario, scenario_files
 from harness.scenario.model import Scenario
 from harness.service.server import SessionService
 
@@ -108,12 +108,11 @@ def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
 def index_scenarios(dirs: list[Path]) -> dict[str, Path]:
     """Scenario name -> file; a file that does not load is indexed by its stem so its error still shows."""
     index: dict[str, Path] = {}
-    for folder in dirs:
-        for path in sorted(folder.rglob("*.y*ml")):
-            try:
-                index[load_scenario(path).name] = path
-            except ScenarioInputError:
-                index.setdefault(path.stem, path)
+    for path in scenario_files(dirs):
+        try:
+            index[load_scenario(path).name] = path
+        except ScenarioInputError:
+            index.setdefault(path.stem, path)
     return index
 
 

@@ -288,12 +288,7 @@ class ScenarioRun:
             )
 
     def near_miss_lines(self, pattern: Any) -> list[str]:
-        errors = [
-            r
-            for p in self.participants.values()
-            for r in p.records
-            if r["kind"] == "settle" and r["status"] in ("rejected", "threw")
-        ]
+        errors = [record for p in self.participants.values() for record in p.sdk_errors()]
         lines = near_misses(pattern, errors)
         return [f"near miss: {line}" for line in lines]
 
@@ -302,9 +297,9 @@ class ScenarioRun:
         problems = []
         for participant in self.participants.values():
             participant.drain()
-            for record in participant.records:
-                if record["kind"] != "settle" or record["status"] not in ("rejected", "threw") or record["step"]:
-                    continue
+            for record in participant.sdk_errors():
+                if record["step"]:
+                    continue  # a step's own call: that step already checked it
                 error = record.get("error") or {}
                 if any(allowed.matches(error) for allowed in self.scenario.allow_errors):
                     continue

@@ -51,6 +51,14 @@ MID_SESSION_NETWORK = (*model.NETWORK_STATES, "blackhole")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def scenario_files(paths: list[Path]) -> list[Path]:
+    """The scenario files named: a file as it is, a folder by every `*.yaml`/`*.yml` under it."""
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.rglob("*.y*ml")) if path.is_dir() else [path])
+    return files
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate one scenario file; raises ScenarioInputError naming the place and the problem."""
     shown = str(path)
