@@ -52,7 +52,10 @@ def near_misses(pattern: ErrorPattern, errors: list[dict[str, Any]]) -> list[str
 
 
 def subset_match(expected: Any, actual: Any) -> bool:
-    """True when every field of `expected` is in `actual` with the same value (recursively)."""
+    """True when every field of `expected` is in `actual` with the same value (recursively). A mapping
+    matches a list when one of its entries matches (`user-updated` carries a list of participants)."""
+    if isinstance(expected, dict) and isinstance(actual, list):
+        return any(subset_match(expected, item) for item in actual)
     if isinstance(expected, dict):
         return isinstance(actual, dict) and all(k in actual and subset_match(v, actual[k]) for k, v in expected.items())
     return bool(expected == actual)

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
+from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Error, Page
 
 from harness.faults.network import NetworkController
 from harness.faults.plan import ContextPlan
@@ -29,6 +29,8 @@ class ParticipantPage:
     console: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     event_cursor: int = 0
+    display_name: str = ""
+    devtools: CDPSession | None = None  # kept open: Chromium drops permission overrides on detach
 
     def new_page(self) -> Page:
         page = self.context.new_page()
@@ -63,3 +65,5 @@ class ParticipantPage:
     def close(self) -> None:
         with contextlib.suppress(Error):
             self.context.close()
+        if self.network.path is not None:
+            self.network.path.close()

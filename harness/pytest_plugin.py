@@ -18,6 +18,7 @@ from playwright.sync_api import Playwright
 
 from harness.artifacts import Artifacts
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError
+from harness.faults.shaper import NetworkShaper
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import RunContext, ScenarioRun, SdkProfile
@@ -199,6 +200,7 @@ class ScenarioItem(pytest.Function):
 class HarnessRuntime:
     service: SessionService
     pool: BrowserPool
+    shaper: NetworkShaper
 
 
 @pytest.fixture(scope="session")
@@ -207,10 +209,12 @@ def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iter
     pool = BrowserPool(
         playwright, pytestconfig.getoption("browser_executable"), headless=not pytestconfig.getoption("headed")
     )
+    shaper = NetworkShaper()
     try:
-        yield HarnessRuntime(service, pool)
+        yield HarnessRuntime(service, pool, shaper)
     finally:
         pool.close()
+        shaper.stop()
         service.stop()
 
 
@@ -220,6 +224,11 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
     config = request.config
     artifacts = Artifacts(Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"))
     context = RunContext(
-        harness_runtime.pool, harness_runtime.service, item.browser, SdkProfile.named(item.sdk), artifacts
+        harness_runtime.pool,
+        harness_runtime.service,
+        item.browser,
+        SdkProfile.named(item.sdk),
+        artifacts,
+        shaper=harness_runtime.shaper,
     )
     ScenarioRun(item.scenario, context).run()

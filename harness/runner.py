@@ -8,7 +8,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
@@ -19,7 +19,9 @@ from harness.errors import HarnessError, ScenarioFailure
 from harness.expectations import near_misses, show_error, show_outcome, step_header, subset_match
 from harness.faults import apply_fault, plan_world, prepare_context
 from harness.faults.network import NetworkController
+from harness.faults.plan import FaultEnv, shapes_traffic
 from harness.faults.scripts import browser_script
+from harness.faults.shaper import NetworkShaper
 from harness.participant import ParticipantPage
 from harness.pool import BrowserPool
 from harness.scenario.model import Participant, Scenario, Step
@@ -76,6 +78,7 @@ class RunContext:
     sdk: SdkProfile
     artifacts: Artifacts
     client_expression: str = "window.zmClient"
+    shaper: NetworkShaper = field(default_factory=NetworkShaper)  # its thread starts on first use
 
 
 class ScenarioRun:
@@ -111,12 +114,16 @@ class ScenarioRun:
             participant.close()
 
     def start_participant(self, spec: Participant) -> ParticipantPage:
-        plan = plan_world(spec.given)
+        plan = plan_world(spec.given, shaped=self.shapes_traffic_of(spec.name))
         browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args)
-        context = browser.new_context(permissions=list(plan.permissions), viewport={"width": 1100, "height": 760})
+        path = self.ctx.shaper.open_path() if plan.shaped else None
+        options: dict[str, Any] = {"permissions": list(plan.permissions), "viewport": {"width": 1100, "height": 760}}
+        if path is not None:
+            options["proxy"] = path.proxy
+        context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         participant = ParticipantPage(
-            spec.name, spec.role, context, NetworkController(context), dict(spec.given.permissions), plan
+            spec.name, spec.role, context, NetworkController(context, path), dict(spec.given.permissions), plan
         )
         context.add_init_script(
             browser_script(
@@ -131,6 +138,13 @@ class ScenarioRun:
         )
         prepare_context(participant, plan, self.ctx.sdk.assets_path)
         return participant
+
+    def shapes_traffic_of(self, name: str) -> bool:
+        """Whether any fault step acting as this participant needs its traffic on a harness network path."""
+        return any(
+            step.action == "fault" and step.participant == name and shapes_traffic(step.params)
+            for step in self.scenario.steps
+        )
 
     # -- steps -----------------------------------------------------------------------------------
 
@@ -185,6 +199,7 @@ class ScenarioRun:
         role = params.get("role", participant.role)
         token = mint_token(self.credentials.key, self.credentials.secret, topic, ROLE_TYPE[role], params.get("token"))
         args = [topic, token, params.get("name", participant.name)]
+        participant.display_name = args[2]
         if "password" in params:
             args.append(params["password"])
         self.check_outcome(step, self.sdk_call(participant, step, "client.join", args))
@@ -197,10 +212,26 @@ class ScenarioRun:
         self.check_outcome(step, self.sdk_call(participant, step, "client.leave", args))
 
     def step_fault(self, participant: ParticipantPage, step: Step) -> None:
+        env = FaultEnv(
+            origin=self.ctx.service.base_url,
+            assets_path=self.ctx.sdk.assets_path,
+            control=self.ctx.service,
+            app_key=self.credentials.key,
+            display_names={p.name: p.display_name for p in self.participants.values()},
+        )
         try:
-            apply_fault(participant, step.params, self.ctx.sdk.assets_path)
+            applied = apply_fault(participant, step.params, env)
         except HarnessError as error:
             raise HarnessError(f"{step.location}: {error}") from None
+        participant.records.append(
+            {
+                "kind": "fault",
+                "t": time.time() * 1000,
+                "step": step.index,
+                "families": applied,
+                "participant": participant.name,
+            }
+        )
 
     def step_wait_for_event(self, participant: ParticipantPage, step: Step) -> None:
         name, match = step.params["name"], step.params["match"]
@@ -210,7 +241,7 @@ class ScenarioRun:
             participant.drain()
             events = participant.events()
             for index in range(participant.event_cursor, len(events)):
-                if events[index]["name"] == name and subset_match(match, events[index]["payload"]):
+                if events[index]["name"] == name and (not match or subset_match(match, events[index]["payload"])):
                     return index
             return None
 

@@ -1,1 +1,44 @@
+"""Shared fixtures: pytester for the plugin tests; a browser world on a plain page for fault tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from browser_world import BrowserWorld
+from playwright.sync_api import Playwright
+
+from harness.faults.shaper import NetworkShaper
+from harness.pool import BrowserPool
+from harness.service.server import SessionService
+
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(scope="session")
+def service() -> Iterator[SessionService]:
+    running = SessionService().start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def pool(playwright: Playwright) -> Iterator[BrowserPool]:
+    browsers = BrowserPool(playwright, None, headless=True)
+    yield browsers
+    browsers.close()
+
+
+@pytest.fixture(scope="session")
+def shaper() -> Iterator[NetworkShaper]:
+    paths = NetworkShaper()
+    yield paths
+    paths.stop()
+
+
+@pytest.fixture
+def world(pool: BrowserPool, service: SessionService, shaper: NetworkShaper) -> Iterator[BrowserWorld]:
+    maker = BrowserWorld(pool, service, shaper)
+    yield maker
+    for participant in maker.opened:
+        participant.close()

@@ -3,86 +3,39 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Playwright
+from browser_world import CAPTURE, INPUTS, BrowserWorld
 
-from harness.faults import plan_world, prepare_context
-from harness.faults.network import NetworkController
-from harness.participant import ParticipantPage
-from harness.pool import BrowserPool
 from harness.scenario.model import World
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token
 
 pytestmark = pytest.mark.browser
 
-CAPTURE = """kind => navigator.mediaDevices.getUserMedia({[kind]: true}).then(
-    stream => { stream.getTracks().forEach(t => t.stop()); return 'ok'; },
-    error => `${error.name}: ${error.message}`)"""
-INPUTS = "() => navigator.mediaDevices.enumerateDevices().then(list => list.map(d => d.kind))"
 
-
-@pytest.fixture(scope="module")
-def service() -> Iterator[SessionService]:
-    running = SessionService().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def pool(playwright: Playwright) -> Iterator[BrowserPool]:
-    browsers = BrowserPool(playwright, None, headless=True)
-    yield browsers
-    browsers.close()
-
-
-class World_:
-    def __init__(self, pool: BrowserPool, service: SessionService) -> None:
-        self.pool, self.service, self.opened = pool, service, []
-
-    def page(self, world: World) -> tuple[Page, ParticipantPage]:
-        plan = plan_world(world)
-        context = self.pool.get("chromium", plan.launch_args).new_context(permissions=list(plan.permissions))
-        participant = ParticipantPage("me", "host", context, NetworkController(context), {}, plan)
-        prepare_context(participant, plan, "/double/lib")
-        page = participant.new_page()
-        page.goto(f"{self.service.base_url}/pages/blank.html")
-        self.opened.append(participant)
-        return page, participant
-
-
-@pytest.fixture
-def world(pool: BrowserPool, service: SessionService) -> Iterator[World_]:
-    maker = World_(pool, service)
-    yield maker
-    for participant in maker.opened:
-        participant.close()
-
-
-def test_normal_world_captures_both(world: World_) -> None:
+def test_normal_world_captures_both(world: BrowserWorld) -> None:
     page, _ = world.page(World())
     assert page.evaluate(CAPTURE, "video") == "ok"
     assert page.evaluate(CAPTURE, "audio") == "ok"
 
 
-def test_camera_denied_is_chromiums_own_refusal(world: World_) -> None:
+def test_camera_denied_is_chromiums_own_refusal(world: BrowserWorld) -> None:
     page, _ = world.page(World(permissions={"camera": "denied"}))
     assert page.evaluate(CAPTURE, "video") == "NotAllowedError: Permission denied"
     assert page.evaluate(CAPTURE, "audio") == "ok"
     assert page.evaluate("() => navigator.permissions.query({name: 'camera'}).then(s => s.state)") == "denied"
 
 
-def test_microphone_absent_while_camera_present(world: World_) -> None:
+def test_microphone_absent_while_camera_present(world: BrowserWorld) -> None:
     page, _ = world.page(World(devices={"microphone": "absent"}))
     assert page.evaluate(CAPTURE, "audio") == "NotFoundError: Requested device not found"
     assert page.evaluate(CAPTURE, "video") == "ok"
     assert "audioinput" not in page.evaluate(INPUTS) and "videoinput" in page.evaluate(INPUTS)
 
 
-def test_camera_absent_uses_chromiums_device_count(world: World_) -> None:
+def test_camera_absent_uses_chromiums_device_count(world: BrowserWorld) -> None:
     page, _ = world.page(World(devices={"camera": "absent"}))
     assert page.evaluate(CAPTURE, "video") == "NotFoundError: Requested device not found"
     assert page.evaluate(CAPTURE, "audio") == "ok"
@@ -97,25 +50,25 @@ def test_camera_absent_uses_chromiums_device_count(world: World_) -> None:
     ],
 )
 def test_scripted_media_conditions_use_chromiums_exact_exceptions(
-    world: World_, world_spec: World, kind: str, expected: str
+    world: BrowserWorld, world_spec: World, kind: str, expected: str
 ) -> None:
     page, _ = world.page(world_spec)
     assert page.evaluate(CAPTURE, kind) == expected
 
 
-def test_platform_capabilities_removed_before_page_scripts(world: World_) -> None:
+def test_platform_capabilities_removed_before_page_scripts(world: BrowserWorld) -> None:
     page, _ = world.page(World(platform={"webassembly": False, "media_devices": False}))
     assert page.evaluate("() => [typeof WebAssembly, 'mediaDevices' in navigator]") == ["undefined", False]
 
 
-def test_assets_blocked_answer_404(world: World_) -> None:
+def test_assets_blocked_answer_404(world: BrowserWorld) -> None:
     page, _ = world.page(World(assets="blocked"))
     status = page.evaluate("() => fetch('/double/lib/js_media.min.js').then(r => r.status)")
     assert status == 404
     assert page.evaluate("() => fetch('/pages/blank.html').then(r => r.status)") == 200
 
 
-def test_offline_cuts_open_sockets_on_both_sides(world: World_, service: SessionService) -> None:
+def test_offline_cuts_open_sockets_on_both_sides(world: BrowserWorld, service: SessionService) -> None:
     page, participant = world.page(World())
     creds = service.new_credentials()
     token = mint_token(creds.key, creds.secret, "cut", 1)

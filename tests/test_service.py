@@ -14,9 +14,10 @@ import aiohttp
 import jwt
 import pytest
 
+from harness.errors import HarnessError
 from harness.service.jwt_rules import EXPIRED, VERIFY_FAILED, verify_token
 from harness.service.rooms import JoinRefused, Rooms
-from harness.service.server import SessionService
+from harness.service.server import Credentials, SessionService
 from harness.service.tokens import mint_token
 
 KEY, SECRET = "key-1", "s" * 40
@@ -158,3 +159,190 @@ def test_serves_the_app_and_the_double(service: SessionService) -> None:
     ):
         with urllib.request.urlopen(f"{service.base_url}{path}", timeout=5) as response:
             assert response.status == 200, path
+
+
+# Host and back-end actions: what the real back end decides lives in the service, never in the double.
+
+
+def socket_url(service: SessionService, creds: Credentials, name: str, topic: str = "standup", role: int = 0) -> str:
+    answer = post_join(service, mint_token(creds.key, creds.secret, topic, role), topic, name)
+    assert answer["status"] is True, answer
+    return f"{answer['result']['rwg']}?joinToken={answer['result']['joinToken']}"
+
+
+async def next_event(ws: aiohttp.ClientWebSocketResponse, evt: str) -> dict[str, Any]:
+    """The next message of this kind, skipping others (user-added and the like)."""
+    while True:
+        message = dict(await ws.receive_json(timeout=5))
+        if message["evt"] == evt:
+            return message
+
+
+async def closes(ws: aiohttp.ClientWebSocketResponse) -> bool:
+    message = await ws.receive(timeout=5)
+    return message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED)
+
+
+def test_removed_participant_is_kicked_others_are_told_and_the_name_cannot_rejoin(service: SessionService) -> None:
+    creds = service.new_credentials()
+    alice_url = socket_url(service, creds, "alice", role=1)
+    bob_url = socket_url(service, creds, "bob")
+
+    async def talk() -> tuple[dict[str, Any], bool, dict[str, Any]]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(alice_url) as alice,
+            session.ws_connect(bob_url) as bob,
+        ):
+            await next_event(alice, "joined")
+            await next_event(bob, "joined")
+            await asyncio.to_thread(service.remove, creds.key, "bob")
+            return await next_event(bob, "closed"), await closes(bob), await next_event(alice, "user-removed")
+
+    kicked, bob_closed, removed = run_async(talk())
+    assert kicked == {"evt": "closed", "reason": "kicked by host"}
+    assert bob_closed
+    assert removed["user"]["displayName"] == "bob"
+    rejoin = post_join(service, mint_token(creds.key, creds.secret, "standup", 0), "standup", "bob")
+    assert (rejoin["status"], rejoin["errorCode"]) == (False, 3009)
+    [room] = [r for r in service.snapshot() if r["topic"] == "standup" and r["participants"]]
+    assert [p["displayName"] for p in room["participants"]] == ["alice"]
+
+
+def test_a_removed_participant_that_has_not_connected_yet_is_refused_on_the_socket(service: SessionService) -> None:
+    creds = service.new_credentials()
+    url = socket_url(service, creds, "bob")  # the only participant: the session is kept for the 3009
+    service.remove(creds.key, "bob", topic="StandUp")
+
+    async def talk() -> dict[str, Any]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            return dict(await ws.receive_json(timeout=5))
+
+    assert run_async(talk()) == {"evt": "join-failed", "errorCode": 3009, "errorMessage": "user has been removed"}
+    rejoin = post_join(service, mint_token(creds.key, creds.secret, "standup", 0), "standup", "bob")
+    assert rejoin["errorCode"] == 3009
+
+
+def test_ended_session_closes_everybody_and_refuses_later_joins(service: SessionService) -> None:
+    creds = service.new_credentials()
+    urls = [socket_url(service, creds, "alice", role=1), socket_url(service, creds, "bob")]
+
+    async def talk() -> list[tuple[dict[str, Any], bool]]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(urls[0]) as alice,
+            session.ws_connect(urls[1]) as bob,
+        ):
+            for ws in (alice, bob):
+                await next_event(ws, "joined")
+            await asyncio.to_thread(service.end, creds.key)
+            return [(await next_event(ws, "closed"), await closes(ws)) for ws in (alice, bob)]
+
+    assert run_async(talk()) == [({"evt": "closed", "reason": "ended by host"}, True)] * 2
+    late = post_join(service, mint_token(creds.key, creds.secret, "standup", 0), "standup", "carol")
+    assert (late["status"], late["errorCode"]) == (False, 4004)
+    with pytest.raises(HarnessError, match="has already ended"):
+        service.end(creds.key)
+
+
+def test_host_ending_from_the_client_closes_the_others(service: SessionService) -> None:
+    creds = service.new_credentials()
+    urls = [socket_url(service, creds, "alice", role=1), socket_url(service, creds, "bob")]
+
+    async def talk() -> dict[str, Any]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(urls[0]) as alice,
+            session.ws_connect(urls[1]) as bob,
+        ):
+            await next_event(bob, "joined")
+            await next_event(alice, "joined")
+            await alice.send_json({"evt": "end"})
+            return await next_event(bob, "closed")
+
+    assert run_async(talk()) == {"evt": "closed", "reason": "ended by host"}
+    late = post_join(service, mint_token(creds.key, creds.secret, "standup", 0), "standup", "carol")
+    assert late["errorCode"] == 4004
+
+
+def test_account_settings_reach_the_join_answer_and_change_mid_session(service: SessionService) -> None:
+    creds = service.new_credentials("recording-disabled")
+    answer = post_join(service, mint_token(creds.key, creds.secret, "standup", 1), "standup", "alice")
+    assert answer["result"]["accountSettings"]["cloud_recording"] is False
+    assert answer["result"]["accountSettings"]["whiteboard"] is True
+    url = f"{answer['result']['rwg']}?joinToken={answer['result']['joinToken']}"
+
+    async def talk() -> tuple[dict[str, Any], dict[str, Any]]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            joined = await next_event(ws, "joined")
+            await asyncio.to_thread(service.set_account, creds.key, {"whiteboard": False, "max_participants": 1})
+            return joined, await next_event(ws, "account-settings")
+
+    joined, changed = run_async(talk())
+    assert joined["accountSettings"]["cloud_recording"] is False
+    assert changed["settings"]["whiteboard"] is False and changed["settings"]["cloud_recording"] is False
+    # The new capacity applies to later joins: alice's seat is still held while she is in failover.
+    full = post_join(service, mint_token(creds.key, creds.secret, "standup", 0), "standup", "bob")
+    assert full == {"status": False, "errorCode": 4005, "errorMessage": "meeting is at capacity"}
+
+
+def test_capacity_comes_from_the_account(service: SessionService) -> None:
+    creds = service.new_credentials("small-capacity")
+    for name in ("alice", "bob"):
+        assert post_join(service, mint_token(creds.key, creds.secret, "t", 0), "t", name)["status"] is True
+    third = post_join(service, mint_token(creds.key, creds.secret, "t", 0), "t", "carol")
+    assert third["errorCode"] == 4005
+
+
+def test_control_errors_name_who_and_what_is_there(service: SessionService) -> None:
+    creds = service.new_credentials()
+    for name in ("alice", "carol"):
+        post_join(service, mint_token(creds.key, creds.secret, "standup", 0), "standup", name)
+    with pytest.raises(HarnessError) as error:
+        service.remove(creds.key, "bob")
+    assert str(error.value) == "no participant 'bob' in session 'standup'; participants: alice, carol"
+    with pytest.raises(HarnessError, match=r"no session 'retro' for key harness-\w+; its sessions: 'standup'"):
+        service.end(creds.key, "retro")
+    post_join(service, mint_token(creds.key, creds.secret, "retro", 0), "retro", "dave")
+    with pytest.raises(HarnessError, match=r"holds several sessions \('standup', 'retro'\); name the topic"):
+        service.remove(creds.key, "alice")
+    with pytest.raises(HarnessError, match=r"no session for key nobody yet"):
+        service.end("nobody")
+    with pytest.raises(HarnessError, match=r"unknown account switch 'recording' \(did you mean 'cloud_recording'\?\)"):
+        service.set_account(creds.key, {"recording": False})
+    with pytest.raises(HarnessError, match=r"account switch 'chat' must be true or false, got 'no'"):
+        service.set_account(creds.key, {"chat": "no"})
+    with pytest.raises(HarnessError, match=r"no credentials with key 'nobody'"):
+        service.set_account("nobody", {"chat": False})
+
+
+def test_unknown_account_name_is_refused_with_the_valid_names(service: SessionService) -> None:
+    with pytest.raises(HarnessError) as error:
+        service.new_credentials("recording-disable")
+    message = str(error.value)
+    assert message.startswith("unknown account 'recording-disable' (did you mean 'recording-disabled'?)")
+    assert "default, recording-disabled" in message
+
+
+def test_rooms_capacity_and_removal() -> None:
+    rooms = Rooms()
+    rooms.admit("k", "demo", "alice", 1, "", None, capacity=2)
+    bob = rooms.admit("k", "demo", "bob", 0, "", None, capacity=2)
+    with pytest.raises(JoinRefused) as full:
+        rooms.admit("k", "demo", "carol", 0, "", None, capacity=2)
+    assert (full.value.result, full.value.message) == (4005, "meeting is at capacity")
+    room = rooms.session("k", None)
+    rooms.remove(room, room.member_named("bob"))
+    with pytest.raises(JoinRefused) as removed:
+        rooms.admit("k", "demo", "bob", 0, "", bob.user_id, capacity=2)
+    assert removed.value.result == 3009
+    assert rooms.admit("k", "demo", "carol", 0, "", None, capacity=2).name == "carol"
+
+
+def test_account_can_change_before_the_service_starts() -> None:
+    idle = SessionService()
+    creds = idle.new_credentials("features-off")
+    idle.set_account(creds.key, {"chat": True})
+    assert idle.state.accounts[creds.key]["chat"] is True and idle.state.accounts[creds.key]["video"] is False
+    with pytest.raises(HarnessError, match="nobody has joined"):
+        idle.remove(creds.key, "bob")

@@ -1,7 +1,9 @@
 // Installed before the page's own scripts (classic script, no export). Makes the browser's media
 // devices behave as the scenario's world says where Chromium has no switch for it: a missing
-// microphone, a busy device, a dismissed prompt, a permission denied by the operating system.
-// The rejections are the exact DOMExceptions Chromium produces in those situations.
+// microphone, a busy device, a dismissed prompt, a permission denied by the operating system, a device
+// unplugged while in use. The rejections are the exact DOMExceptions Chromium produces in those
+// situations; an unplugged device's live tracks end and the device leaves the device list, as when a
+// USB camera is pulled out.
 (function (config) {
   'use strict';
   if (window.__harnessMediaWorld) return; // installed once per document
@@ -9,13 +11,19 @@
   if (!devices) return;
   const KINDS = { video: 'camera', audio: 'microphone' };
   const INPUT = { camera: 'videoinput', microphone: 'audioinput' };
+  const TRACK_KIND = { camera: 'video', microphone: 'audio' };
   const state = { camera: config.camera || {}, microphone: config.microphone || {} };
   const realGetUserMedia = devices.getUserMedia.bind(devices);
   const realEnumerate = devices.enumerateDevices.bind(devices);
+  const live = new Set(); // tracks handed to the page, so an unplug can end them
+
+  function gone(kind) {
+    return state[kind].device === 'absent' || state[kind].device === 'unplugged';
+  }
 
   function refusal(kind) {
     const world = state[kind];
-    if (world.device === 'absent') return new DOMException('Requested device not found', 'NotFoundError');
+    if (gone(kind)) return new DOMException('Requested device not found', 'NotFoundError');
     if (world.permission === 'prompt-dismissed') return new DOMException('Permission dismissed', 'NotAllowedError');
     if (world.permission === 'denied-by-system') return new DOMException('Permission denied by system', 'NotAllowedError');
     if (world.device === 'busy') return new DOMException('Device in use', 'NotReadableError');
@@ -28,26 +36,46 @@
     return fn;
   }
 
-  devices.getUserMedia = patched('getUserMedia', function getUserMedia(constraints) {
+  devices.getUserMedia = patched('getUserMedia', async function getUserMedia(constraints) {
     for (const key of ['video', 'audio']) {
       if (constraints && constraints[key]) {
         const error = refusal(KINDS[key]);
-        if (error) return Promise.reject(error);
+        if (error) throw error;
       }
     }
-    return realGetUserMedia(constraints);
+    const stream = await realGetUserMedia(constraints);
+    for (const track of stream.getTracks()) {
+      live.add(track);
+      track.addEventListener('ended', () => live.delete(track));
+    }
+    return stream;
   });
 
   devices.enumerateDevices = patched('enumerateDevices', async function enumerateDevices() {
     const list = await realEnumerate();
-    return list.filter((info) => !Object.keys(INPUT).some((kind) => state[kind].device === 'absent' && info.kind === INPUT[kind]));
+    return list.filter((info) => !Object.keys(INPUT).some((kind) => gone(kind) && info.kind === INPUT[kind]));
   });
+
+  function endTracks(kind) {
+    for (const track of Array.from(live)) {
+      if (track.kind !== TRACK_KIND[kind] || track.readyState === 'ended') continue;
+      live.delete(track);
+      track.stop(); // stop() alone fires nothing; a device that disappears fires `ended` on its tracks
+      track.dispatchEvent(new Event('ended'));
+    }
+  }
 
   window.__harnessMediaWorld = Object.freeze({
     // Mid-session changes (a device taken by another program, removed, brought back).
     update(change) {
-      for (const kind of Object.keys(change)) Object.assign(state[kind], change[kind]);
-      devices.dispatchEvent(new Event('devicechange'));
+      let listChanged = false;
+      for (const kind of Object.keys(change)) {
+        const wasGone = gone(kind);
+        Object.assign(state[kind], change[kind]);
+        if (gone(kind)) endTracks(kind);
+        listChanged = listChanged || wasGone !== gone(kind);
+      }
+      if (listChanged) devices.dispatchEvent(new Event('devicechange'));
     },
   });
 })(__CONFIG__);

@@ -1,21 +1,36 @@
-"""Network faults. `set_offline` alone leaves open WebSockets alive (browser-facts.md), so every page
-WebSocket is routed through Playwright from the start; going offline also cuts each open socket on
-both sides, as a real network loss would (the page sees 1006, the server sees the socket close)."""
+"""Network faults, per participant.
+
+`set_offline` alone leaves open WebSockets alive (browser-facts.md), so every page WebSocket is routed
+through Playwright from the start; going offline also cuts each open socket on both sides, as a real
+network loss would (the page sees 1006, the server sees the socket close). Latency, jitter and black
+holes act on bytes in flight, which needs the participant's traffic to run through a network path of
+ours (`shaper.NetworkPath`); `http` faults answer or fail requests per URL glob, as a proxy, a gateway or
+a DNS failure would.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import re
+from collections.abc import Callable
+from functools import lru_cache
 
-from playwright.sync_api import BrowserContext, Error, WebSocketRoute
+from playwright.sync_api import BrowserContext, Error, Route, WebSocketRoute
+
+from harness.errors import HarnessError
+from harness.faults.shaper import NetworkPath
+from harness.scenario.model import HttpFault, NetworkConditions, WebSocketClose
 
 ABNORMAL_CLOSURE = 1006
 
 
 class NetworkController:
-    def __init__(self, context: BrowserContext) -> None:
+    def __init__(self, context: BrowserContext, path: NetworkPath | None = None) -> None:
         self.context = context
+        self.path = path
         self.open: list[tuple[WebSocketRoute, WebSocketRoute]] = []
         self.offline = False
+        self.http_routes: dict[str, Callable[[Route], None]] = {}
         context.route_web_socket("**", self._route)
 
     def _route(self, page_side: WebSocketRoute) -> None:
@@ -33,10 +48,24 @@ class NetworkController:
         if state == "offline":
             self.context.set_offline(True)
             self.offline = True
+            if self.path is not None:
+                self.path.cut(stay_down=True)
             self.cut_sockets()
         elif state == "online":
             self.context.set_offline(False)
             self.offline = False
+            if self.path is not None:
+                self.path.restore()
+        elif state == "blackhole":
+            self.shaped_path("network: blackhole").set_blackhole(True)
+
+    def set_conditions(self, conditions: NetworkConditions) -> None:
+        self.shaped_path("network conditions").set_conditions(conditions.latency, conditions.jitter)
+
+    def shaped_path(self, what: str) -> NetworkPath:
+        if self.path is None:  # the runner gives a path to every participant whose scenario shapes traffic
+            raise HarnessError(f"{what} needs the participant's traffic to run through the harness's network path")
+        return self.path
 
     def cut_sockets(self) -> None:
         for page_side, server_side in list(self.open):
@@ -46,3 +75,62 @@ class NetworkController:
             with contextlib.suppress(Error):
                 server_side.close()
         self.open.clear()
+
+    def close_sockets(self, fault: WebSocketClose) -> int:
+        """Close matching open sockets with the fault's code on both ends; returns how many."""
+        matched = [pair for pair in self.open if glob_matches(fault.url, pair[0].url)]
+        for page_side, server_side in matched:
+            with contextlib.suppress(Error):
+                page_side.close(code=fault.code, reason=fault.reason)
+            with contextlib.suppress(Error):
+                server_side.close(code=fault.code, reason=fault.reason)
+            self._forget((page_side, server_side))
+        return len(matched)
+
+    def apply_http(self, fault: HttpFault) -> None:
+        previous = self.http_routes.pop(fault.url, None)
+        if previous is not None:
+            self.context.unroute(fault.url, previous)
+        if fault.restore:
+            return
+        handler = _http_handler(fault)
+        self.http_routes[fault.url] = handler
+        self.context.route(fault.url, handler)
+
+
+def _http_handler(fault: HttpFault) -> Callable[[Route], None]:
+    if fault.abort is not None:
+        reason = fault.abort
+
+        def abort(route: Route) -> None:
+            route.abort(reason)
+
+        return abort
+    status, body = fault.status or 500, fault.body
+
+    def answer(route: Route) -> None:
+        route.fulfill(status=status, body=body if body is not None else f"{status} (http fault by the harness)")
+
+    return answer
+
+
+def glob_matches(pattern: str, url: str) -> bool:
+    """Playwright's URL glob: `**` matches anything, `*` anything but '/'; the rest is literal."""
+    return _glob_regex(pattern).fullmatch(url) is not None
+
+
+@lru_cache(maxsize=64)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    index = 0
+    while index < len(pattern):
+        if pattern.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        else:
+            parts.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(parts))

@@ -1,9 +1,19 @@
 """Permissions through the browser's own permission handling: a granted permission is granted to the
-context; a denied one is not, so Chromium answers getUserMedia with its real NotAllowedError."""
+context; a denied one is not, so Chromium answers getUserMedia with its real NotAllowedError.
+
+Mid-session, Chromium's own permission store changes (CDP `Browser.setPermission` for the context):
+`permissions.query` reports the new state, its `change` event fires, and live capture ends, as when a
+person revokes the camera in the site settings. A dismissed prompt or a system-level denial is only
+what the next getUserMedia answers, so those go to the media world script."""
 
 from __future__ import annotations
 
-from playwright.sync_api import BrowserContext
+from typing import TYPE_CHECKING
+
+from harness.errors import HarnessError
+
+if TYPE_CHECKING:
+    from harness.participant import ParticipantPage
 
 BROWSER_PERMISSION = {"camera": "camera", "microphone": "microphone"}
 # States Chromium has no switch for; the media world script answers them (see devices.py).
@@ -19,11 +29,34 @@ def granted(permissions: dict[str, str]) -> list[str]:
     return result
 
 
-def change(context: BrowserContext, permissions: dict[str, str], current: dict[str, str]) -> dict[str, str]:
-    """Grant or revoke mid-session; returns the new full permission state."""
-    merged = {**current, **permissions}
-    context.clear_permissions()
-    grants = granted(merged)
-    if grants:
-        context.grant_permissions(grants)
-    return merged
+def change(participant: ParticipantPage, permissions: dict[str, str], origin: str) -> None:
+    """Grant or revoke mid-session, one kind at a time, without touching the others."""
+    from harness.faults.devices import update_media_world
+
+    page = participant.page
+    if page is None:
+        raise HarnessError("permissions can change mid-session only once the page is open")
+    # Chromium drops a DevTools permission override when its session detaches, so the session lives as
+    # long as the participant's page.
+    if participant.devtools is None:
+        participant.devtools = participant.context.new_cdp_session(page)
+    session = participant.devtools
+    context_id = session.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    for kind, state in permissions.items():
+        setting = "denied" if state == "denied" else "granted"
+        session.send(
+            "Browser.setPermission",
+            {
+                "permission": {"name": BROWSER_PERMISSION[kind]},
+                "setting": setting,
+                "origin": origin,
+                "browserContextId": context_id,
+            },
+        )
+    scripted = {kind: {"permission": state if state in SCRIPTED else None} for kind, state in permissions.items()}
+    update_media_world(participant, scripted)
+    participant.permissions = {**participant.permissions, **permissions}
+
+
+def needs_cdp(permissions: dict[str, str]) -> bool:
+    return any(state not in SCRIPTED for state in permissions.values())

@@ -1,14 +1,20 @@
-"""Turning a scenario world into browser settings, and applying mid-session faults."""
+"""Turning a scenario world into browser settings, and applying mid-session faults.
+
+`plan_world` says what a participant's browser needs before its page loads; `apply_fault` hands each
+part of a `fault:` step to its family (one module each), which changes the browser, the network or the
+back end, never the SDK double.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
-from harness.faults import assets, devices, permissions, platform
+from harness.faults import assets, devices, permissions, platform, session
 from harness.faults.scripts import browser_script
-from harness.scenario.model import World
+from harness.scenario.model import HttpFault, NetworkConditions, World
 
 if TYPE_CHECKING:
     from harness.participant import ParticipantPage
@@ -25,9 +31,23 @@ class ContextPlan:
     offline_after_load: bool = False
     virtual_clock: bool = False
     media_config: dict[str, Any] = field(default_factory=dict)
+    shaped: bool = False  # traffic runs through a network path of the harness (latency, black holes)
+    conditions: NetworkConditions | None = None
+    http: tuple[HttpFault, ...] = ()
 
 
-def plan_world(world: World) -> ContextPlan:
+@dataclass(frozen=True, slots=True)
+class FaultEnv:
+    """What fault families need besides the participant: where the app and assets are, the back end."""
+
+    origin: str
+    assets_path: str
+    control: session.SessionControl
+    app_key: str
+    display_names: dict[str, str]
+
+
+def plan_world(world: World, *, shaped: bool = False) -> ContextPlan:
     scripts = []
     removed = platform.removed(world.platform)
     if removed:
@@ -36,13 +56,16 @@ def plan_world(world: World) -> ContextPlan:
     media = devices.media_world(world.devices, world.permissions)
     scripts.append(browser_script("media_world.js", media))
     return ContextPlan(
-        launch_args=tuple(devices.launch_args(world.devices)),
+        launch_args=tuple(devices.launch_args(world.devices, world.device_counts, world.device_files)),
         permissions=tuple(permissions.granted(world.permissions)),
         init_scripts=tuple(scripts),
         assets_blocked=world.assets == "blocked",
         offline_after_load=world.network == "offline",
         virtual_clock=world.clock == "virtual",
         media_config=media,
+        shaped=shaped or world.conditions is not None,
+        conditions=world.conditions,
+        http=world.http,
     )
 
 
@@ -53,33 +76,75 @@ def prepare_context(participant: ParticipantPage, plan: ContextPlan, assets_path
         context.add_init_script(script)
     if plan.assets_blocked:
         assets.block(context, assets_path)
+    for fault in plan.http:
+        participant.network.apply_http(fault)
+    if plan.conditions is not None:
+        participant.network.set_conditions(plan.conditions)
     if plan.virtual_clock:
         context.clock.install()
         context.clock.pause_at(participant.clock_start)
 
 
-def apply_fault(participant: ParticipantPage, change: World, assets_path: str) -> None:
-    """A `fault:` step. Each family touches only the browser, the network or the back end."""
-    if change.permissions:
-        participant.permissions = permissions.change(participant.context, change.permissions, participant.permissions)
-    if change.devices:
-        _change_devices(participant, change.devices)
-    if change.assets:
-        (assets.block if change.assets == "blocked" else assets.unblock)(participant.context, assets_path)
+Family = Callable[["ParticipantPage", World, FaultEnv], None]
+
+
+def _permissions(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    permissions.change(participant, change.permissions, env.origin)
+
+
+def _devices(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    devices.change(participant, change.devices)
+
+
+def _network(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
     if change.network:
         participant.network.set_state(change.network)
-    if change.platform or change.clock or change.account:
-        raise HarnessError("platform, clock and account can only be set in `given`, before the page loads")
+    if change.conditions is not None:
+        participant.network.set_conditions(change.conditions)
 
 
-def _change_devices(participant: ParticipantPage, change: dict[str, str]) -> None:
-    if any(state == "absent" for kind, state in change.items() if kind == "camera"):
-        raise HarnessError("a camera cannot disappear mid-session yet; use `given: {devices: {camera: absent}}`")
-    update = {kind: {"device": state} for kind, state in change.items()}
-    if participant.page is None:
-        raise HarnessError("devices can change only once the page is open")
-    participant.page.evaluate(
-        "change => { if (!window.__harnessMediaWorld) throw new Error('media world script missing'); "
-        "window.__harnessMediaWorld.update(change); }",
-        update,
-    )
+def _http(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    for fault in change.http:
+        participant.network.apply_http(fault)
+
+
+def _websocket(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    assert change.websocket is not None
+    if participant.network.close_sockets(change.websocket) == 0:
+        raise HarnessError(f"no open WebSocket matches {change.websocket.url!r}: there was nothing to close")
+
+
+def _assets(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    (assets.block if change.assets == "blocked" else assets.unblock)(participant.context, env.assets_path)
+
+
+def _session(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    assert change.session is not None
+    session.act(env.control, env.app_key, change.session, env.display_names)
+
+
+# The YAML key of each fault family, and whether the change names it.
+FAMILIES: tuple[tuple[str, Callable[[World], bool], Family], ...] = (
+    ("permissions", lambda w: bool(w.permissions), _permissions),
+    ("devices", lambda w: bool(w.devices), _devices),
+    ("network", lambda w: bool(w.network) or w.conditions is not None, _network),
+    ("http", lambda w: bool(w.http), _http),
+    ("websocket", lambda w: w.websocket is not None, _websocket),
+    ("assets", lambda w: bool(w.assets), _assets),
+    ("session", lambda w: w.session is not None, _session),
+)
+
+
+def apply_fault(participant: ParticipantPage, change: World, env: FaultEnv) -> list[str]:
+    """A `fault:` step; returns the names of the families it applied, in order."""
+    applied = []
+    for name, named, family in FAMILIES:
+        if named(change):
+            family(participant, change, env)
+            applied.append(name)
+    return applied
+
+
+def shapes_traffic(world: World) -> bool:
+    """Whether a world (a `given` or a fault) needs the participant's traffic on a harness network path."""
+    return world.conditions is not None or world.network == "blackhole"

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from harness.catalog import codes as catalog_codes
-from harness.errors import Location, ScenarioInputError
+from harness.errors import HarnessError, Location, ScenarioInputError
 from harness.scenario import model
 from harness.scenario.model import ErrorPattern, Participant, Scenario, Step, World
 from harness.scenario.nodes import Reader, is_null, suggest
@@ -28,7 +28,8 @@ TOP_LEVEL = (
     "steps",
     "allow_errors",
 )
-GIVEN_KEYS = ("permissions", "devices", "network", "platform", "assets", "account", "clock")
+GIVEN_KEYS = ("permissions", "devices", "network", "http", "platform", "assets", "account", "clock")
+GIVEN_ONLY_KEYS = ("platform", "account", "clock")
 ACTIONS = (
     "open",
     "init",
@@ -45,9 +46,9 @@ ACTIONS = (
 )
 MODIFIERS = ("as", "expect", "expect_error", "within", "args")
 PROMISE_ACTIONS = ("init", "join", "call", "leave")
-PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode")
-FAULT_ONLY_KEYS = ("http", "websocket", "session")
-MID_SESSION_NETWORK = (*model.NETWORK_STATES, "blackhole")
+PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode", "name", "message_contains")
+FAULT_ONLY_KEYS = ("websocket", "session")
+MEDIA_FILE_SUFFIX = {"camera": ".y4m", "microphone": ".wav"}
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -96,6 +97,7 @@ def parse_scenario(text: str, path: str) -> Scenario:
 class _Builder:
     def __init__(self, reader: Reader) -> None:
         self.r = reader
+        self.pending_participants: list[tuple[str, yaml.Node]] = []  # names a session fault refers to
 
     def scenario(self, root: yaml.Node) -> Scenario:
         r = self.r
@@ -120,6 +122,11 @@ class _Builder:
             raise r.fail(steps_node, "steps must list at least one step")
         names = [p.name for p in participants]
         steps = tuple(self.step(node, index, names) for index, node in enumerate(step_nodes, start=1))
+        for named, where in self.pending_participants:
+            if named not in names:
+                raise r.fail(
+                    where, f"unknown participant {named!r}{suggest(named, names)}; participants are: {', '.join(names)}"
+                )
         return Scenario(
             name=name,
             path=r.path,
@@ -171,16 +178,30 @@ class _Builder:
     def world(self, node: yaml.Node, what: str, *, mid_session: bool) -> World:
         r = self.r
         entries = r.mapping(node, what)
-        allowed = GIVEN_KEYS + (FAULT_ONLY_KEYS if mid_session else ())
+        if mid_session:
+            allowed = tuple(key for key in GIVEN_KEYS if key not in GIVEN_ONLY_KEYS) + FAULT_ONLY_KEYS
+            for key in GIVEN_ONLY_KEYS:
+                if key in entries:
+                    raise r.fail(entries[key][0], f"{key!r} is part of `given` only: it is set before the page loads")
+        else:
+            allowed = GIVEN_KEYS
+            for key in FAULT_ONLY_KEYS:
+                if key in entries:
+                    raise r.fail(entries[key][0], f"{key!r} happens mid-session: use it in a `fault:` step")
         r.check_keys(entries, allowed, what)
         fields: dict[str, Any] = {}
         if "permissions" in entries:
             fields["permissions"] = self.per_kind(entries["permissions"][1], "permission", model.PERMISSION_STATES)
         if "devices" in entries:
-            states = (*model.DEVICE_STATES, "unplugged") if mid_session else model.DEVICE_STATES
-            fields["devices"] = self.per_kind(entries["devices"][1], "device state", states)
+            fields.update(self.devices(entries["devices"][1], mid_session))
         if "network" in entries:
-            fields["network"] = self.network(entries["network"][1], mid_session)
+            fields.update(self.network(entries["network"][1], mid_session))
+        if "http" in entries:
+            fields["http"] = self.http_faults(entries["http"][1])
+        if "websocket" in entries:
+            fields["websocket"] = self.websocket(entries["websocket"][1])
+        if "session" in entries:
+            fields["session"] = self.session(entries["session"][1])
         if "platform" in entries:
             platform = r.mapping(entries["platform"][1], "platform")
             r.check_keys(platform, model.PLATFORM_CAPABILITIES, "platform")
@@ -188,12 +209,9 @@ class _Builder:
         if "assets" in entries:
             fields["assets"] = r.choice(entries["assets"][1], "assets state", model.ASSET_STATES)
         if "account" in entries:
-            fields["account"] = r.string(entries["account"][1], "account")
+            fields["account"] = r.choice(entries["account"][1], "account", _account_names())
         if "clock" in entries:
             fields["clock"] = r.choice(entries["clock"][1], "clock", model.CLOCK_MODES)
-        for key in FAULT_ONLY_KEYS:
-            if key in entries:
-                raise r.fail(entries[key][0], f"the {key!r} fault is not supported yet by this harness version")
         return World(**fields)
 
     def per_kind(self, node: yaml.Node, what: str, states: tuple[str, ...]) -> dict[str, str]:
@@ -201,16 +219,134 @@ class _Builder:
         self.r.check_keys(entries, model.MEDIA_KINDS, f"{what}s")
         return {kind: self.r.choice(value, what, states) for kind, (_, value) in entries.items()}
 
-    def network(self, node: yaml.Node, mid_session: bool) -> str:
-        if isinstance(node, yaml.MappingNode):
-            raise self.r.fail(
-                node, "network conditions (latency, jitter) are not supported yet by this harness version"
+    def devices(self, node: yaml.Node, mid_session: bool) -> dict[str, Any]:
+        """`camera: busy`, or the long form `camera: {state: present, count: 2, file: clip.y4m}`."""
+        r = self.r
+        states = model.FAULT_DEVICE_STATES if mid_session else model.DEVICE_STATES
+        entries = r.mapping(node, "devices")
+        r.check_keys(entries, model.MEDIA_KINDS, "devices")
+        result: dict[str, Any] = {"devices": {}, "device_counts": {}, "device_files": {}}
+        for kind, (_, value) in entries.items():
+            if not isinstance(value, yaml.MappingNode):
+                result["devices"][kind] = r.choice(value, "device state", states)
+                continue
+            spec = r.mapping(value, f"devices.{kind}")
+            long_keys = ("state", "count", "file", "clip")
+            r.check_keys(spec, long_keys if not mid_session else ("state",), f"devices.{kind}")
+            result["devices"][kind] = (
+                r.choice(spec["state"][1], "device state", states) if "state" in spec else "present"
             )
-        states = MID_SESSION_NETWORK if mid_session else model.NETWORK_STATES
-        state = self.r.choice(node, "network state", states)
-        if state == "blackhole":
-            raise self.r.fail(node, "network: blackhole is not supported yet by this harness version")
-        return state
+            if "count" in spec:
+                count = r.integer(spec["count"][1], f"devices.{kind}.count")
+                if not 1 <= count <= model.MAX_DEVICE_COUNT:
+                    raise r.fail(spec["count"][1], f"devices.{kind}.count must be 1 to {model.MAX_DEVICE_COUNT}")
+                result["device_counts"][kind] = count
+            if "file" in spec and "clip" in spec:
+                raise r.fail(spec["clip"][0], f"devices.{kind} plays either a file or a clip, not both")
+            if "file" in spec:
+                result["device_files"][kind] = self.media_file(spec["file"][1], kind)
+            if "clip" in spec:
+                clip = r.choice(spec["clip"][1], f"{kind} clip", model.MEDIA_CLIPS[kind])
+                result["device_files"][kind] = model.CLIP_PREFIX + clip
+        return result
+
+    def media_file(self, node: yaml.Node, kind: str) -> str:
+        r = self.r
+        wanted = MEDIA_FILE_SUFFIX[kind]
+        name = r.string(node, f"devices.{kind}.file")
+        if not name.endswith(wanted):
+            raise r.fail(node, f"the {kind} plays a {wanted} file; {name!r} is not one")
+        path = Path(name) if Path(name).is_absolute() else Path(r.path).resolve().parent / name
+        if not path.is_file():
+            raise r.fail(node, f"no such media file: {path}")
+        return str(path)
+
+    def network(self, node: yaml.Node, mid_session: bool) -> dict[str, Any]:
+        r = self.r
+        if isinstance(node, yaml.MappingNode):
+            entries = r.mapping(node, "network conditions")
+            r.check_keys(entries, ("latency", "jitter"), "network conditions")
+            if not entries:
+                raise r.fail(node, "network conditions need latency and/or jitter, e.g. {latency: 300ms}")
+            latency = r.duration(entries["latency"][1], "latency") if "latency" in entries else 0.0
+            jitter = r.duration(entries["jitter"][1], "jitter") if "jitter" in entries else 0.0
+            if jitter > latency:
+                where = entries["jitter"][1]
+                raise r.fail(where, "jitter cannot be larger than latency (a packet cannot arrive before it is sent)")
+            return {"conditions": model.NetworkConditions(latency, jitter)}
+        states = model.FAULT_NETWORK_STATES if mid_session else model.NETWORK_STATES
+        return {"network": r.choice(node, "network state", states)}
+
+    def http_faults(self, node: yaml.Node) -> tuple[model.HttpFault, ...]:
+        if isinstance(node, yaml.SequenceNode):
+            items = self.r.sequence(node, "http")
+            if not items:
+                raise self.r.fail(node, "http must list at least one fault")
+            return tuple(self.http_fault(item) for item in items)
+        return (self.http_fault(node),)
+
+    def http_fault(self, node: yaml.Node) -> model.HttpFault:
+        r = self.r
+        entries = r.mapping(node, "http fault")
+        r.check_keys(entries, ("url", "status", "body", "abort", "restore"), "http fault")
+        if "url" not in entries:
+            raise r.fail(node, 'an http fault needs url (a glob such as "**/wc/lsdk*")')
+        outcomes = [key for key in ("status", "abort", "restore") if key in entries]
+        if len(outcomes) != 1:
+            raise r.fail(node, "an http fault needs exactly one of status, abort or restore")
+        url = r.string(entries["url"][1], "http.url")
+        if "status" in entries:
+            status = r.integer(entries["status"][1], "http.status")
+            if not 100 <= status <= 599:
+                raise r.fail(entries["status"][1], f"http.status must be an HTTP status (100-599), not {status}")
+            body = r.string(entries["body"][1], "http.body") if "body" in entries else None
+            return model.HttpFault(url, status=status, body=body)
+        if "body" in entries:
+            raise r.fail(entries["body"][0], "body applies only with status")
+        if "abort" in entries:
+            return model.HttpFault(url, abort=r.choice(entries["abort"][1], "http.abort", model.HTTP_ABORTS))
+        if not r.boolean(entries["restore"][1], "http.restore"):
+            raise r.fail(entries["restore"][1], "restore: true undoes an earlier http fault for that url")
+        return model.HttpFault(url, restore=True)
+
+    def websocket(self, node: yaml.Node) -> model.WebSocketClose:
+        r = self.r
+        entries = r.mapping(node, "websocket fault")
+        r.check_keys(entries, ("url", "close", "reason"), "websocket fault")
+        if "close" not in entries:
+            raise r.fail(node, "a websocket fault needs close: CODE (1000, or 3000-4999)")
+        code = r.integer(entries["close"][1], "websocket.close")
+        if code != 1000 and not 3000 <= code <= 4999:
+            raise r.fail(entries["close"][1], f"a close code sent by a peer is 1000 or 3000-4999, not {code}")
+        return model.WebSocketClose(
+            url=r.string(entries["url"][1], "websocket.url") if "url" in entries else "**",
+            code=code,
+            reason=r.string(entries["reason"][1], "websocket.reason") if "reason" in entries else "",
+        )
+
+    def session(self, node: yaml.Node) -> model.SessionAction:
+        r = self.r
+        entries = r.mapping(node, "session fault")
+        r.check_keys(entries, ("remove", "end", "account"), "session fault")
+        if len(entries) != 1:
+            raise r.fail(node, "a session fault does one thing: remove: NAME, end: true, or account: {SETTING: VALUE}")
+        if "remove" in entries:
+            name = r.string(entries["remove"][1], "session.remove")
+            self.pending_participants.append((name, entries["remove"][1]))
+            return model.SessionAction(remove=name)
+        if "end" in entries:
+            if not r.boolean(entries["end"][1], "session.end"):
+                raise r.fail(entries["end"][1], "session: {end: true} ends the session; false does nothing")
+            return model.SessionAction(end=True)
+        settings = r.mapping(entries["account"][1], "session.account")
+        if not settings:
+            raise r.fail(entries["account"][1], "session.account must change at least one setting")
+        changes = {key: r.value(value) for key, (_, value) in settings.items()}
+        try:
+            checked = _checked_settings(changes)
+        except HarnessError as error:
+            raise r.fail(entries["account"][1], str(error)) from None
+        return model.SessionAction(account=checked)
 
     def pattern(self, node: yaml.Node, what: str) -> ErrorPattern:
         r = self.r
@@ -231,7 +367,13 @@ class _Builder:
             for code, item in zip(fields["error_codes"], _items(code_node), strict=False):
                 if code not in catalog_codes():
                     raise r.fail(item, f"unknown SDK error code {code}: it is not in the error catalog")
-        for key, field_name in (("type", "type"), ("reason", "reason"), ("reason_contains", "reason_contains")):
+        for key, field_name in (
+            ("type", "type"),
+            ("reason", "reason"),
+            ("reason_contains", "reason_contains"),
+            ("name", "name"),
+            ("message_contains", "message_contains"),
+        ):
             if key in entries:
                 fields[field_name] = r.string(entries[key][1], key)
         if "subCode" in entries:
@@ -352,6 +494,19 @@ class _Builder:
             if key not in entries:
                 raise self.r.fail(node, f"{action} needs {key!r}")
         return keys
+
+
+def _account_names() -> list[str]:
+    # The account profiles are data of the session service, read here as the error catalog is.
+    from harness.service.accounts import account_names
+
+    return account_names()
+
+
+def _checked_settings(changes: dict[str, Any]) -> dict[str, Any]:
+    from harness.service.accounts import checked_settings
+
+    return checked_settings(changes)
 
 
 def _items(node: yaml.Node) -> list[yaml.Node]:

@@ -9,9 +9,40 @@ from harness.errors import Location
 
 PERMISSION_STATES = ("granted", "denied", "prompt-dismissed", "denied-by-system")
 DEVICE_STATES = ("present", "absent", "busy")
+FAULT_DEVICE_STATES = (*DEVICE_STATES, "unplugged")
 MEDIA_KINDS = ("camera", "microphone")
+MAX_DEVICE_COUNT = 4
+# Clips the harness generates itself for fake capture (media_files.py), by kind.
+MEDIA_CLIPS = {"camera": ("bars", "black"), "microphone": ("tone", "silence")}
+CLIP_PREFIX = "clip:"
 NETWORK_STATES = ("online", "offline")
-PLATFORM_CAPABILITIES = ("webassembly", "media_devices")
+FAULT_NETWORK_STATES = (*NETWORK_STATES, "blackhole")
+PLATFORM_CAPABILITIES = (
+    "webassembly",
+    "media_devices",
+    "get_display_media",
+    "worker",
+    "audio_worklet",
+    "media_capabilities",
+    "offscreen_canvas",
+)
+# Playwright's route.abort error codes (what a proxy, a DNS failure or a dead host looks like to the page).
+HTTP_ABORTS = (
+    "aborted",
+    "accessdenied",
+    "addressunreachable",
+    "blockedbyclient",
+    "blockedbyresponse",
+    "connectionaborted",
+    "connectionclosed",
+    "connectionfailed",
+    "connectionrefused",
+    "connectionreset",
+    "internetdisconnected",
+    "namenotresolved",
+    "timedout",
+    "failed",
+)
 CLOCK_MODES = ("real", "virtual")
 ASSET_STATES = ("served", "blocked")
 BROWSERS = ("chromium", "firefox")
@@ -20,12 +51,56 @@ ROLES = ("host", "manager", "attendee")
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkConditions:
+    """A slow or unsteady path: every byte both ways waits `latency` give or take `jitter` (seconds)."""
+
+    latency: float = 0.0
+    jitter: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpFault:
+    """What requests matching `url` (a glob) get instead of the server's answer, or `restore` to undo."""
+
+    url: str
+    status: int | None = None
+    body: str | None = None
+    abort: str | None = None
+    restore: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class WebSocketClose:
+    """Open WebSockets matching `url` are closed with `code` (both ends see it)."""
+
+    url: str
+    code: int
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAction:
+    """What the back end does mid-session: the host removes someone, ends the session, or an account
+    setting changes."""
+
+    remove: str | None = None
+    end: bool = False
+    account: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class World:
     """The browser world before the page loads (`given`), or the part a `fault` step changes."""
 
     permissions: dict[str, str] = field(default_factory=dict)
     devices: dict[str, str] = field(default_factory=dict)
+    device_counts: dict[str, int] = field(default_factory=dict)
+    device_files: dict[str, str] = field(default_factory=dict)
     network: str | None = None
+    conditions: NetworkConditions | None = None
+    http: tuple[HttpFault, ...] = ()
+    websocket: WebSocketClose | None = None
+    session: SessionAction | None = None
     platform: dict[str, bool] = field(default_factory=dict)
     assets: str | None = None
     account: str | None = None
@@ -35,7 +110,11 @@ class World:
         return World(
             permissions={**self.permissions, **override.permissions},
             devices={**self.devices, **override.devices},
+            device_counts={**self.device_counts, **override.device_counts},
+            device_files={**self.device_files, **override.device_files},
             network=override.network or self.network,
+            conditions=override.conditions or self.conditions,
+            http=(*self.http, *override.http),
             platform={**self.platform, **override.platform},
             assets=override.assets or self.assets,
             account=override.account or self.account,
@@ -53,6 +132,8 @@ class ErrorPattern:
     reason: str | None = None
     reason_contains: str | None = None
     sub_code: int | None = None
+    name: str | None = None  # the browser exception's name, for raw errors that carry no Zoom code
+    message_contains: str | None = None
 
     def matches(self, error: dict[str, Any]) -> bool:
         if self.error_codes is not None and error.get("errorCode") not in self.error_codes:
@@ -63,6 +144,10 @@ class ErrorPattern:
             return False
         if self.reason_contains is not None and self.reason_contains not in str(error.get("reason", "")):
             return False
+        if self.name is not None and error.get("name") != self.name:
+            return False
+        if self.message_contains is not None and self.message_contains not in str(error.get("message", "")):
+            return False
         return self.sub_code is None or error.get("subCode") == self.sub_code
 
     def describe(self) -> str:
@@ -71,11 +156,14 @@ class ErrorPattern:
             from harness.catalog import describe
 
             parts.append(" or ".join(describe(code) for code in self.error_codes))
-        for label, value in (("type", self.type), ("reason", self.reason), ("subCode", self.sub_code)):
+        shown = (("type", self.type), ("reason", self.reason), ("subCode", self.sub_code), ("name", self.name))
+        for label, value in shown:
             if value is not None:
                 parts.append(f"{label} {value!r}")
         if self.reason_contains is not None:
             parts.append(f"reason containing {self.reason_contains!r}")
+        if self.message_contains is not None:
+            parts.append(f"message containing {self.message_contains!r}")
         return ", ".join(parts) or "any error"
 
 

@@ -7,6 +7,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.errors import HarnessError
+
 FIRST_USER_ID = 16778240  # the real service's ids look like this (0x1001000 and up)
 
 
@@ -48,6 +50,20 @@ class Room:
     def host(self) -> Member | None:
         return next((m for m in self.members.values() if m.is_host), None)
 
+    def member_named(self, name: str) -> Member:
+        """The one participant with this display name; HarnessError naming who is there otherwise."""
+        matches = [m for m in self.members.values() if m.name == name]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise HarnessError(f"{len(matches)} participants are named {name!r} in session {self.topic!r}")
+        present = ", ".join(m.name for m in self.members.values()) or "nobody"
+        raise HarnessError(f"no participant {name!r} in session {self.topic!r}; participants: {present}")
+
+
+SESSION_FULL = 4005  # facts §5.2: 'meeting is at capacity'
+SESSION_FULL_MESSAGE = "meeting is at capacity"
+
 
 class JoinRefused(Exception):
     def __init__(self, result: int, message: str = "") -> None:
@@ -62,7 +78,16 @@ class Rooms:
         self.by_token: dict[str, tuple[Room, Member]] = {}
         self.ids = itertools.count(FIRST_USER_ID, 1024)
 
-    def admit(self, app_key: str, topic: str, name: str, role_type: int, password: str, rejoin: int | None) -> Member:
+    def admit(
+        self,
+        app_key: str,
+        topic: str,
+        name: str,
+        role_type: int,
+        password: str,
+        rejoin: int | None,
+        capacity: int | None = None,
+    ) -> Member:
         """Admit a verified join request or raise JoinRefused with the server's result code."""
         key = (app_key, topic.lower())
         room = self.rooms.get(key)
@@ -80,6 +105,8 @@ class Rooms:
             previous.join_token = secrets.token_urlsafe(16)
             self.by_token[previous.join_token] = (room, previous)
             return previous
+        if capacity is not None and len(room.members) >= capacity:
+            raise JoinRefused(SESSION_FULL, SESSION_FULL_MESSAGE)
         is_host = role_type == 1 and room.host() is None
         member = Member(
             next(self.ids), name, role_type, is_host, role_type == 1 and not is_host, secrets.token_urlsafe(16)
@@ -90,6 +117,24 @@ class Rooms:
 
     def claim(self, join_token: str) -> tuple[Room, Member] | None:
         return self.by_token.pop(join_token, None)
+
+    def session(self, app_key: str, topic: str | None) -> Room:
+        """The session of a key by topic, or its only session when topic is None; HarnessError otherwise."""
+        held = self.sessions_of(app_key)
+        topics = ", ".join(repr(room.topic) for room in held) or "none"
+        if topic is not None:
+            room = self.rooms.get((app_key, topic.lower()))
+            if room is None:
+                raise HarnessError(f"no session {topic!r} for key {app_key}; its sessions: {topics}")
+            return room
+        if not held:
+            raise HarnessError(f"no session for key {app_key} yet: nobody has joined with it")
+        if len(held) > 1:
+            raise HarnessError(f"key {app_key} holds several sessions ({topics}); name the topic")
+        return held[0]
+
+    def sessions_of(self, app_key: str) -> list[Room]:
+        return [room for (key, _), room in self.rooms.items() if key == app_key]
 
     def connected(self, member: Member) -> None:
         member.connected = True
@@ -104,8 +149,15 @@ class Rooms:
         if not room.members and not room.ended:
             self.rooms.pop((room.app_key, room.topic), None)
 
+    def remove(self, room: Room, member: Member) -> None:
+        """The host removed this participant: the name may not come back (3009), even if the room is now empty."""
+        room.removed_names.add(member.name)
+        room.members.pop(member.user_id, None)
+
     def end(self, room: Room) -> None:
+        """The session is over for everybody; the room stays so a later join gets 4004."""
         room.ended = True
+        room.members.clear()
 
     def snapshot(self) -> list[dict[str, Any]]:
         return [

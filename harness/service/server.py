@@ -3,6 +3,10 @@
 It serves the sample app and the double, answers `/wc/lsdk` join requests after verifying the JWT,
 holds the session over a WebSocket (heartbeat answers, participant events), and offers a small dev
 token endpoint for a person using the app by hand.
+
+What the real back end decides lives here, never in the double: the harness acts as host or account
+owner through `SessionService.remove`, `.end` and `.set_account`, and the double reacts to the messages
+those send, as the real SDK reacts to its server.
 """
 
 from __future__ import annotations
@@ -18,13 +22,18 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from harness.errors import HarnessError
 from harness.paths import fixtures_dir, real_sdk_dir
+from harness.service.accounts import account_settings, checked_settings
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
 from harness.service.rooms import JoinRefused, Member, Room, Rooms
 from harness.service.tokens import mint_token
 
 FAILOVER_REMOVAL_SECONDS = 120.0
+CONTROL_TIMEOUT_SECONDS = 10.0
+KICKED = "kicked by host"  # facts §3.1 ClosedReason
+ENDED = "ended by host"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -39,6 +48,7 @@ class Credentials:
 class ServiceState:
     rooms: Rooms = field(default_factory=Rooms)
     credentials: dict[str, Credentials] = field(default_factory=dict)
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # SDK key -> current account settings
     sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
 
@@ -54,8 +64,9 @@ class SessionService:
         self.requested_port = port
         self.port = 0
         self.state = ServiceState()
-        self.default_credentials = self.new_credentials()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.default_credentials = self.new_credentials()
+        self._handlers = _Handlers(self.state, self.default_credentials)
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
 
@@ -64,10 +75,32 @@ class SessionService:
         return f"http://{self.host}:{self.port}"
 
     def new_credentials(self, account: str = "default") -> Credentials:
-        """A fresh SDK key and secret; sessions are held apart per key, so each run gets its own."""
+        """A fresh SDK key and secret on the named account profile (accounts.yaml); sessions are held apart
+        per key, so each run gets its own. An unknown account name is a HarnessError listing the valid ones."""
+        settings = account_settings(account)
         creds = Credentials(f"harness-{secrets.token_hex(6)}", secrets.token_urlsafe(32), account)
-        self.state.credentials[creds.key] = creds
+
+        def register() -> None:
+            self.state.accounts[creds.key] = settings
+            self.state.credentials[creds.key] = creds
+
+        self._call(register)
         return creds
+
+    def remove(self, app_key: str, name: str, topic: str | None = None) -> None:
+        """The host removes the participant with this display name: they get Closed 'kicked by host', the others
+        `user-removed`, and the name's later joins in that session are refused with 3009. `topic` None means the
+        key's only session."""
+        self._control(lambda: self._handlers.remove(app_key, name, topic))
+
+    def end(self, app_key: str, topic: str | None = None) -> None:
+        """The host ends the session: everybody gets Closed 'ended by host'; later joins are refused with 4004."""
+        self._control(lambda: self._handlers.end(app_key, topic))
+
+    def set_account(self, app_key: str, settings: dict[str, Any]) -> None:
+        """Change some account switches of this key mid-run; connected participants are told the new settings."""
+        changes = checked_settings(settings)
+        self._control(lambda: self._handlers.change_account(app_key, changes))
 
     def start(self) -> SessionService:
         ready = threading.Event()
@@ -114,8 +147,23 @@ class SessionService:
         future = asyncio.run_coroutine_threadsafe(_as_coroutine(fn), self._loop)
         return future.result(timeout=10)
 
+    def _control(self, work: Callable[[], Awaitable[None]]) -> None:
+        """Run a host/back-end action on the service's loop, from the harness's thread, with a bounded wait."""
+        if self._loop is None:
+            # Not serving: nobody can be connected, so the action only changes state; run it on a loop of its own.
+            _run_detached(work)
+            return
+        future = asyncio.run_coroutine_threadsafe(_as_awaitable(work), self._loop)
+        try:
+            future.result(timeout=CONTROL_TIMEOUT_SECONDS)
+        except TimeoutError:
+            future.cancel()
+            raise HarnessError(
+                f"the session service did not carry out the action within {CONTROL_TIMEOUT_SECONDS:.0f}s"
+            ) from None
+
     async def _serve(self) -> None:
-        app = build_app(self.state, self.default_credentials)
+        app = build_app(self._handlers)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.requested_port)
@@ -133,9 +181,31 @@ async def _as_coroutine(fn: Callable[[], Any]) -> Any:
     return fn()
 
 
-def build_app(state: ServiceState, dev_credentials: Credentials) -> web.Application:
+async def _as_awaitable(work: Callable[[], Awaitable[None]]) -> None:
+    await work()
+
+
+def _run_detached(work: Callable[[], Awaitable[None]]) -> None:
+    """asyncio.run on a thread of its own: the caller's thread may already own a running loop (Playwright)."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(_as_awaitable(work))
+        except BaseException as error:  # re-raised in the calling thread below
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="session-service-control", daemon=True)
+    thread.start()
+    thread.join(timeout=CONTROL_TIMEOUT_SECONDS)
+    if thread.is_alive():
+        raise HarnessError(f"the session service action did not finish within {CONTROL_TIMEOUT_SECONDS:.0f}s")
+    if failure:
+        raise failure[0]
+
+
+def build_app(handlers: _Handlers) -> web.Application:
     app = web.Application()
-    handlers = _Handlers(state, dev_credentials)
     app.router.add_get("/", handlers.home)
     app.router.add_post("/wc/lsdk", handlers.join_info)
     app.router.add_get("/instantsdk/{session_id}", handlers.session_socket)
@@ -155,7 +225,7 @@ class _Handlers:
     def __init__(self, state: ServiceState, dev_credentials: Credentials) -> None:
         self.state = state
         self.dev = dev_credentials
-        self.pending: set[asyncio.Future[None]] = set()
+        self.pending: set[asyncio.Future[Any]] = set()
 
     async def home(self, request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound("/app/index.html")
@@ -191,15 +261,18 @@ class _Handlers:
             self.state.record("join-refused", topic=topic, result=verdict.result, message=verdict.message)
             return web.json_response({"status": False, "errorCode": verdict.result, "errorMessage": verdict.message})
         claims = verdict.claims
+        app_key = str(claims["app_key"])
+        settings = self.state.accounts[app_key]
         rejoin = body.get("rejoinUserId")
         try:
             member = self.state.rooms.admit(
-                str(claims["app_key"]),
+                app_key,
                 topic,
                 str(body.get("userName", "")),
                 int(claims["role_type"]),
                 str(body.get("password", "")),
                 rejoin if isinstance(rejoin, int) else None,
+                capacity=settings["max_participants"],
             )
         except JoinRefused as refused:
             self.state.record("join-refused", topic=topic, result=refused.result)
@@ -207,9 +280,13 @@ class _Handlers:
         room = self._room_of(member)
         socket_url = f"ws://{request.host}/instantsdk/{room.session_id}"
         self.state.record("join-info", topic=topic, userId=member.user_id, name=member.name)
-        return web.json_response(
-            {"status": True, "result": {"rwg": socket_url, "joinToken": member.join_token, "userId": member.user_id}}
-        )
+        result = {
+            "rwg": socket_url,
+            "joinToken": member.join_token,
+            "userId": member.user_id,
+            "accountSettings": settings,
+        }
+        return web.json_response({"status": True, "result": result})
 
     async def session_socket(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(heartbeat=None)
@@ -220,6 +297,11 @@ class _Handlers:
             await ws.close()
             return ws
         room, member = claimed
+        refusal = _gone(room, member)
+        if refusal is not None:
+            await ws.send_json({"evt": "join-failed", "errorCode": refusal.result, "errorMessage": refusal.message})
+            await ws.close()
+            return ws
         self.state.rooms.connected(member)
         self.state.sockets[member.user_id] = ws
         self.state.record("connected", topic=room.topic, userId=member.user_id)
@@ -229,6 +311,7 @@ class _Handlers:
                 "user": member.public(),
                 "participants": [m.public() for m in room.members.values()],
                 "session": {"topic": room.topic, "sessionId": room.session_id, "password": room.passcode or ""},
+                "accountSettings": self.state.accounts.get(room.app_key, {}),
             }
         )
         await self._broadcast(room, {"evt": "user-added", "user": member.public()}, exclude=member)
@@ -253,7 +336,7 @@ class _Handlers:
             elif evt == "leave":
                 return True
             elif evt == "end" and member.is_host:
-                await self._end(room)
+                await self._end(room, ender=member)
                 return True
         return False
 
@@ -270,16 +353,60 @@ class _Handlers:
         asyncio.get_running_loop().call_later(FAILOVER_REMOVAL_SECONDS, self._expire, room, member)
 
     def _expire(self, room: Room, member: Member) -> None:
-        if member.in_failover and not member.connected:
+        # Skipped when the host removed the member or ended the session in the meantime.
+        if member.in_failover and not member.connected and room.members.get(member.user_id) is member:
             self.state.rooms.leave(room, member)
             task = asyncio.ensure_future(self._broadcast(room, {"evt": "user-removed", "user": member.public()}))
             self.pending.add(task)
             task.add_done_callback(self.pending.discard)
 
-    async def _end(self, room: Room) -> None:
+    async def _end(self, room: Room, ender: Member | None = None) -> None:
+        members = list(room.members.values())
         self.state.rooms.end(room)
-        self.state.record("ended", topic=room.topic)
-        await self._broadcast(room, {"evt": "closed", "reason": "ended by host"})
+        self.state.record("ended", topic=room.topic, by=ender.user_id if ender else "harness")
+        for member in members:
+            await self._close_member(member, ENDED, close=member is not ender)
+
+    async def _close_member(self, member: Member, reason: str, close: bool = True) -> None:
+        """Tell one participant its session is over and let its socket go without a failover."""
+        ws = self.state.sockets.pop(member.user_id, None)
+        if ws is None or ws.closed:
+            return
+        try:
+            await ws.send_json({"evt": "closed", "reason": reason})
+        except ConnectionError:
+            return
+        if close:
+            # In the background: a peer slow to answer the close frame must not hold up the harness.
+            task = asyncio.ensure_future(ws.close())
+            self.pending.add(task)
+            task.add_done_callback(self.pending.discard)
+
+    # Host and back-end actions (SessionService.remove / end / set_account), run on the service's loop.
+
+    async def remove(self, app_key: str, name: str, topic: str | None) -> None:
+        room = self.state.rooms.session(app_key, topic)
+        member = room.member_named(name)
+        self.state.rooms.remove(room, member)
+        self.state.record("removed", topic=room.topic, userId=member.user_id, name=member.name)
+        await self._close_member(member, KICKED)
+        await self._broadcast(room, {"evt": "user-removed", "user": member.public()})
+
+    async def end(self, app_key: str, topic: str | None) -> None:
+        room = self.state.rooms.session(app_key, topic)
+        if room.ended:
+            raise HarnessError(f"session {room.topic!r} of key {app_key} has already ended")
+        await self._end(room)
+
+    async def change_account(self, app_key: str, changes: dict[str, Any]) -> None:
+        settings = self.state.accounts.get(app_key)
+        if settings is None:
+            raise HarnessError(f"no credentials with key {app_key!r}: make them with new_credentials(account)")
+        settings.update(changes)
+        self.state.record("account-changed", key=app_key, changes=changes)
+        message = {"evt": "account-settings", "settings": dict(settings)}
+        for room in self.state.rooms.sessions_of(app_key):
+            await self._broadcast(room, message)
 
     async def _broadcast(self, room: Room, message: dict[str, Any], exclude: Member | None = None) -> None:
         for member in list(room.members.values()):
@@ -296,6 +423,17 @@ class _Handlers:
 
     def _secrets(self) -> dict[str, str]:
         return {key: creds.secret for key, creds in self.state.credentials.items()}
+
+
+def _gone(room: Room, member: Member) -> JoinRefused | None:
+    """Why an admitted participant may no longer connect: the session ended or the host removed them meanwhile."""
+    if room.ended:
+        return JoinRefused(4004, "meeting ended")
+    if member.user_id not in room.members:
+        if member.name in room.removed_names:
+            return JoinRefused(3009, "user has been removed")
+        return JoinRefused(4003, "Invalid parameter")
+    return None
 
 
 def serve_forever(host: str, port: int) -> None:

@@ -1,0 +1,45 @@
+"""A browser world on a plain page (no SDK at all), for tests that prove each fault is real."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from harness.faults import plan_world, prepare_context
+from harness.faults.network import NetworkController
+from harness.faults.plan import FaultEnv
+from harness.faults.shaper import NetworkShaper
+from harness.participant import ParticipantPage
+from harness.pool import BrowserPool
+from harness.scenario.model import World
+from harness.service.server import SessionService
+
+CAPTURE = """kind => navigator.mediaDevices.getUserMedia({[kind]: true}).then(
+    stream => { stream.getTracks().forEach(t => t.stop()); return 'ok'; },
+    error => `${error.name}: ${error.message}`)"""
+INPUTS = "() => navigator.mediaDevices.enumerateDevices().then(list => list.map(d => d.kind))"
+
+
+class BrowserWorld:
+    """Opens a plain page (no SDK at all) in a context prepared for a scenario world."""
+
+    def __init__(self, pool: BrowserPool, service: SessionService, shaper: NetworkShaper) -> None:
+        self.pool, self.service, self.shaper = pool, service, shaper
+        self.opened: list[ParticipantPage] = []
+
+    def page(self, world: World, *, shaped: bool = False) -> tuple[Page, ParticipantPage]:
+        plan = plan_world(world, shaped=shaped)
+        path = self.shaper.open_path() if plan.shaped else None
+        options: dict[str, object] = {"permissions": list(plan.permissions)}
+        if path is not None:
+            options["proxy"] = path.proxy
+        context = self.pool.get("chromium", plan.launch_args).new_context(**options)  # type: ignore[arg-type]
+        participant = ParticipantPage("me", "host", context, NetworkController(context, path), {}, plan)
+        self.opened.append(participant)
+        prepare_context(participant, plan, "/double/lib")
+        page = participant.new_page()
+        page.goto(f"{self.service.base_url}/pages/blank.html")
+        return page, participant
+
+    def env(self) -> FaultEnv:
+        creds = self.service.new_credentials()
+        return FaultEnv(self.service.base_url, "/double/lib", self.service, creds.key, {})

@@ -1,0 +1,166 @@
+"""Mid-session faults and the rest of the `given` vocabulary, each checked on a plain page with no SDK:
+what the browser itself now does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser_world import CAPTURE, INPUTS, BrowserWorld
+from playwright.sync_api import Page
+
+from harness.faults import apply_fault
+from harness.scenario.model import HttpFault, NetworkConditions, WebSocketClose, World
+from harness.service.server import SessionService
+from harness.service.tokens import mint_token
+
+pytestmark = pytest.mark.browser
+
+LIVE_CAPTURE = """async kind => {
+    window.log = [];
+    const stream = await navigator.mediaDevices.getUserMedia({[kind]: true});
+    window.track = stream.getTracks()[0];
+    track.addEventListener('ended', () => log.push('ended'));
+    navigator.mediaDevices.addEventListener('devicechange', () => log.push('devicechange'));
+    return track.readyState;
+}"""
+
+OPEN_SESSION_SOCKET = """async token => {
+    const answer = await (await fetch('/wc/lsdk', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({topic: 'net', signature: token, userName: 'alice'})})).json();
+    window.inbox = []; window.closes = [];
+    const ws = new WebSocket(`${answer.result.rwg}?joinToken=${answer.result.joinToken}`);
+    window.ws = ws;
+    ws.onclose = e => window.closes.push([e.code, e.reason]);
+    await new Promise(ok => ws.onmessage = e => ok());
+    ws.onmessage = e => window.inbox.push(JSON.parse(e.data));
+    return ws.readyState;
+}"""
+
+# Sends a ping and races its pong against a timer; says which came first.
+PONG_VS_TIMER = """ms => new Promise(done => {
+    const before = window.inbox.length;
+    setTimeout(() => done('timer'), ms);
+    const check = setInterval(() => { if (window.inbox.length > before) { clearInterval(check); done('pong'); } }, 5);
+    window.ws.send(JSON.stringify({evt: 'ping', seq: 1}));
+})"""
+
+
+def session_socket(page: Page, service: SessionService) -> None:
+    creds = service.new_credentials()
+    assert page.evaluate(OPEN_SESSION_SOCKET, mint_token(creds.key, creds.secret, "net", 1)) == 1
+
+
+def permission_state(page: Page, kind: str) -> Any:
+    return page.evaluate("kind => navigator.permissions.query({name: kind}).then(s => s.state)", kind)
+
+
+def test_permission_revoked_mid_session_ends_capture_and_reports_denied(world: BrowserWorld) -> None:
+    page, participant = world.page(World())
+    assert page.evaluate(LIVE_CAPTURE, "video") == "live"
+    page.evaluate("() => navigator.permissions.query({name: 'camera'}).then(s => s.onchange = () => log.push(s.state))")
+    apply_fault(participant, World(permissions={"camera": "denied"}), world.env())
+    page.wait_for_function("() => log.includes('ended')", timeout=5000)
+    assert permission_state(page, "camera") == "denied"
+    assert "denied" in page.evaluate("() => log")
+    assert page.evaluate(CAPTURE, "video") == "NotAllowedError: Permission denied"
+    apply_fault(participant, World(permissions={"camera": "granted"}), world.env())
+    assert permission_state(page, "camera") == "granted"
+    assert page.evaluate(CAPTURE, "video") == "ok"
+
+
+def test_prompt_dismissed_mid_session_answers_the_next_request(world: BrowserWorld) -> None:
+    page, participant = world.page(World())
+    apply_fault(participant, World(permissions={"microphone": "prompt-dismissed"}), world.env())
+    assert page.evaluate(CAPTURE, "audio") == "NotAllowedError: Permission dismissed"
+    assert page.evaluate(CAPTURE, "video") == "ok"
+
+
+def test_camera_unplugged_mid_session(world: BrowserWorld) -> None:
+    page, participant = world.page(World())
+    assert page.evaluate(LIVE_CAPTURE, "video") == "live"
+    apply_fault(participant, World(devices={"camera": "unplugged"}), world.env())
+    page.wait_for_function("() => log.includes('devicechange')", timeout=5000)
+    assert page.evaluate("() => [track.readyState, log.includes('ended')]") == ["ended", True]
+    assert "videoinput" not in page.evaluate(INPUTS)
+    assert page.evaluate(CAPTURE, "video") == "NotFoundError: Requested device not found"
+    apply_fault(participant, World(devices={"camera": "present"}), world.env())
+    assert "videoinput" in page.evaluate(INPUTS)
+    assert page.evaluate(CAPTURE, "video") == "ok"
+
+
+def test_device_taken_by_another_program_mid_session(world: BrowserWorld) -> None:
+    page, participant = world.page(World())
+    assert page.evaluate(CAPTURE, "video") == "ok"
+    apply_fault(participant, World(devices={"camera": "busy"}), world.env())
+    assert page.evaluate(CAPTURE, "video") == "NotReadableError: Device in use"
+
+
+def test_two_cameras(world: BrowserWorld) -> None:
+    page, _ = world.page(World(device_counts={"camera": 2}))
+    assert page.evaluate(INPUTS).count("videoinput") == 2
+    assert page.evaluate(CAPTURE, "video") == "ok"
+
+
+@pytest.mark.parametrize(
+    ("capability", "check"),
+    [
+        ("get_display_media", "() => 'getDisplayMedia' in navigator.mediaDevices"),
+        ("worker", "() => typeof Worker !== 'undefined'"),
+        ("audio_worklet", "() => 'audioWorklet' in AudioContext.prototype || typeof AudioWorkletNode !== 'undefined'"),
+        ("media_capabilities", "() => 'mediaCapabilities' in navigator"),
+        ("offscreen_canvas", "() => typeof OffscreenCanvas !== 'undefined'"),
+    ],
+)
+def test_each_platform_capability_can_be_removed(world: BrowserWorld, capability: str, check: str) -> None:
+    page, _ = world.page(World())
+    present = page.evaluate(check)
+    removed, _ = world.page(World(platform={capability: False}))
+    assert (present, removed.evaluate(check)) == (True, False)
+
+
+def test_http_fault_status_then_restore(world: BrowserWorld) -> None:
+    page, participant = world.page(World(http=(HttpFault("**/wc/lsdk*", status=502),)))
+    post = "() => fetch('/wc/lsdk', {method: 'POST', body: '{}'}).then(r => r.status, e => e.name)"
+    assert page.evaluate(post) == 502
+    apply_fault(participant, World(http=(HttpFault("**/wc/lsdk*", restore=True),)), world.env())
+    assert page.evaluate(post) == 200
+
+
+def test_http_fault_abort_is_a_network_error(world: BrowserWorld) -> None:
+    page, participant = world.page(World())
+    apply_fault(participant, World(http=(HttpFault("**/pages/**", abort="namenotresolved"),)), world.env())
+    fetched = "() => fetch('/pages/blank.html?x=1').then(r => r.status, e => `${e.name}: ${e.message}`)"
+    assert page.evaluate(fetched) == "TypeError: Failed to fetch"
+
+
+def test_websocket_closed_with_a_code(world: BrowserWorld, service: SessionService) -> None:
+    page, participant = world.page(World())
+    session_socket(page, service)
+    apply_fault(participant, World(websocket=WebSocketClose("**/instantsdk/**", 4000, "gone")), world.env())
+    page.wait_for_function("() => window.closes.length > 0", timeout=5000)
+    assert page.evaluate("() => window.closes") == [[4000, "gone"]]
+
+
+def test_blackhole_holds_frames_without_closing(world: BrowserWorld, service: SessionService) -> None:
+    page, participant = world.page(World(), shaped=True)
+    session_socket(page, service)
+    assert page.evaluate(PONG_VS_TIMER, 3000) == "pong"
+    apply_fault(participant, World(network="blackhole"), world.env())
+    assert page.evaluate(PONG_VS_TIMER, 800) == "timer"
+    assert page.evaluate("() => [window.ws.readyState, window.closes.length, navigator.onLine]") == [1, 0, True]
+    apply_fault(participant, World(network="online"), world.env())
+    page.wait_for_function("() => window.inbox.length > 0", timeout=5000)
+    assert page.evaluate("() => window.inbox[0].evt") == "pong"
+
+
+def test_latency_delays_websocket_frames_and_http(world: BrowserWorld, service: SessionService) -> None:
+    page, participant = world.page(World(), shaped=True)
+    session_socket(page, service)
+    apply_fault(participant, World(conditions=NetworkConditions(latency=0.4)), world.env())
+    # A round trip now takes at least two one-way latencies: a 300ms timer fires before the pong.
+    assert page.evaluate(PONG_VS_TIMER, 300) == "timer"
+    page.wait_for_function("() => window.inbox.length > 0", timeout=5000)
+    timed_fetch = """async () => { const t = performance.now();
+        await fetch('/pages/blank.html?n=' + Math.random(), {cache: 'no-store'}); return performance.now() - t; }"""
+    assert page.evaluate(timed_fetch) >= 400
