@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -21,3 +22,16 @@ def real_sdk_dir() -> Path | None:
     """`dist/` of the real @zoom/videosdk package when `npm ci` has installed it under fixtures/."""
     dist = fixtures_dir() / "node_modules" / "@zoom" / "videosdk" / "dist"
     return dist if dist.is_dir() else None
+
+
+def real_sdk_version() -> str | None:
+    """The installed @zoom/videosdk version (fixtures/package.json pins the one the lock installs)."""
+    dist = real_sdk_dir()
+    if dist is None:
+        return None
+    try:
+        manifest = json.loads((dist.parent / "package.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    version = manifest.get("version")
+    return version if isinstance(version, str) else None

@@ -19,7 +19,7 @@ from playwright.sync_api import Playwright
 from harness.artifacts import Artifacts
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError
 from harness.faults.shaper import NetworkShaper
-from harness.paths import scenarios_dir
+from harness.paths import real_sdk_dir, scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import RunContext, ScenarioRun, SdkProfile
 from harness.scenario.loader import load_scenario, scenario_files
@@ -184,6 +184,10 @@ class ScenarioItem(pytest.Function):
             )
         elif sdk not in scenario.sdk:
             self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
+        elif sdk == "real" and real_sdk_dir() is None:
+            self.add_marker(
+                pytest.mark.skip(reason="the real @zoom/videosdk is not installed: `npm ci` in fixtures/ (make setup)")
+            )
         for code in scenario.codes:
             self.user_properties.append(("expected_code", code))
 

@@ -28,11 +28,13 @@ from harness.scenario.model import Participant, Scenario, Step
 from harness.scenario.sdk_surface import TARGETS
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token
+from harness.watchdog import Watchdog, end_page_processes
 
 T = TypeVar("T")
 DEFAULT_CALL_WAIT = 15.0
 DEFAULT_EVENT_WAIT = 5.0
 PAGE_READY_WAIT = 15.0
+HANG_GRACE = 5.0
 POLL_MS = 20
 ROLE_TYPE = {"host": 1, "manager": 1, "attendee": 0}
 SDK_EVENTS = (
@@ -96,12 +98,15 @@ class ScenarioRun:
     def run(self) -> None:
         self.deadline = time.monotonic() + self.scenario.timeout
         failed = True
+        # Every wait below is bounded by the deadline; the watchdog bounds what cannot be (a page that hangs).
+        self.watchdog = Watchdog(self.scenario.timeout + HANG_GRACE, end_page_processes)
         try:
-            for spec in self.scenario.participants:
-                self.participants[spec.name] = self.start_participant(spec)
-            for step in self.scenario.steps:
-                self.run_step(step)
-            self.check_unexpected_errors()
+            with self.watchdog:
+                for spec in self.scenario.participants:
+                    self.participants[spec.name] = self.start_participant(spec)
+                for step in self.scenario.steps:
+                    self.run_step(step)
+                self.check_unexpected_errors()
             failed = False
         finally:
             self.finish(failed)
@@ -156,6 +161,12 @@ class ScenarioRun:
         try:
             handler(participant, step)
         except PlaywrightError as error:
+            if self.watchdog.fired:
+                raise self.failure(
+                    step,
+                    f"the page stopped responding: the step was still blocked {format_duration(HANG_GRACE)} after "
+                    f"the scenario's {format_duration(self.scenario.timeout)} timeout, so the harness ended the page",
+                ) from None
             raise self.failure(step, f"the browser failed: {first_line(error)}") from None
         participant.drain()
 

@@ -118,3 +118,52 @@ def test_browser_that_does_not_exist_is_one_clear_error(pytester: pytest.Pyteste
     result = run(pytester, "--scenario", "camera-denied", "--browser-executable", "/nonexistent/chromium")
     assert result.ret != 0
     result.stdout.fnmatch_lines(["*--browser-executable names '/nonexistent/chromium', which is not an executable*"])
+
+
+LEAKY = """name: a-changes-everything
+summary: Changes permissions, routes, network, clock and the session, then ends without undoing anything.
+given: {clock: virtual}
+participants:
+  host: {role: host}
+  guest: {role: attendee}
+steps:
+  - join: {topic: shared-topic, name: hal}
+  - join: {topic: shared-topic, name: gus}
+    as: guest
+  - fault: {permissions: {camera: denied, microphone: prompt-dismissed}}
+  - fault: {devices: {camera: unplugged}}
+  - fault: {http: {url: "**/wc/lsdk*", status: 502}}
+  - fault: {network: {latency: 200ms}}
+  - fault: {session: {remove: guest}}
+  - fault: {network: offline}
+"""
+
+CLEAN = """name: b-expects-a-normal-world
+summary: Runs after the first in the same browser and must see none of its changes.
+steps:
+  - join: {topic: shared-topic, name: gus}
+  - call: stream.startVideo
+    expect: resolved
+  - call: stream.startAudio
+    expect: resolved
+  - wait_for_event: {name: connection-change, match: {state: Connected}}
+"""
+
+
+def test_nothing_leaks_between_scenarios_sharing_a_browser(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """Same launch flags, so one browser: the second scenario gets fresh contexts, routes, clock and
+    network, and a session service that does not remember the first run's removal of 'gus'."""
+    (tmp_path / "a.yaml").write_text(LEAKY)
+    (tmp_path / "b.yaml").write_text(CLEAN)
+    result = pytester.runpytest_subprocess(
+        "-p",
+        "no:cacheprovider",
+        "-v",
+        "--scenario-file",
+        str(tmp_path / "a.yaml"),
+        "--scenario-file",
+        str(tmp_path / "b.yaml"),
+        timeout=240,
+    )
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*a-changes-everything*PASSED*", "*b-expects-a-normal-world*PASSED*"])

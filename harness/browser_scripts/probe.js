@@ -127,6 +127,9 @@
     configurable: true,
     enumerable: true,
     get() {
+      // The real UMD assigns `WebVideoSDK = {}` first and adds `.default` afterwards, so the setter alone
+      // sees no createClient; wrapping on read catches it (wrapModule is idempotent).
+      wrapModule(umd);
       return umd;
     },
     set(value) {

@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from harness.errors import HarnessError
-from harness.paths import fixtures_dir, real_sdk_dir
+from harness.paths import fixtures_dir, real_sdk_dir, real_sdk_version
 from harness.service.accounts import account_settings, checked_settings
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
@@ -442,7 +442,9 @@ def serve_forever(host: str, port: int) -> None:
     print(f"Session service on {service.base_url}")
     print(f"  sample app (SDK double): {service.base_url}/app/index.html")
     if real_sdk_dir() is not None:
-        print(f"  sample app (real SDK):   {service.base_url}/app/index.html?sdk=real")
+        print(f"  sample app (real SDK {real_sdk_version()}): {service.base_url}/app/index.html?sdk=real")
+    else:
+        print("  (the real SDK is not installed: run `npm ci` in fixtures/ to get ?sdk=real)")
     print("Press Ctrl+C to stop.")
     try:
         threading.Event().wait()
