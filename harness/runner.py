@@ -25,7 +25,7 @@ from harness.faults.shaper import NetworkShaper
 from harness.participant import ParticipantPage
 from harness.pool import BrowserPool
 from harness.scenario.model import Participant, Scenario, Step
-from harness.scenario.sdk_surface import TARGETS
+from harness.scenario.sdk_surface import EVENTS, TARGETS
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token
 from harness.watchdog import Watchdog, end_page_processes
@@ -37,27 +37,7 @@ PAGE_READY_WAIT = 15.0
 HANG_GRACE = 5.0
 POLL_MS = 20
 ROLE_TYPE = {"host": 1, "manager": 1, "attendee": 0}
-SDK_EVENTS = (
-    "connection-change",
-    "user-added",
-    "user-updated",
-    "user-removed",
-    "device-change",
-    "device-permission-change",
-    "active-media-failed",
-    "video-capturing-change",
-    "current-audio-change",
-    "auto-play-audio-failed",
-    "media-sdk-change",
-    "chat-on-message",
-    "command-channel-message",
-    "command-channel-status",
-    "recording-change",
-    "network-quality-change",
-    "active-speaker",
-    "peer-video-state-change",
-    "video-active-change",
-)
+SDK_EVENTS = EVENTS  # the probe subscribes to every event the typings declare
 
 
 @dataclass(frozen=True, slots=True)

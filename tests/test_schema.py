@@ -100,7 +100,7 @@ GOOD = {
     "    expect_error: {errorCode: [5002, 5003], type: T, reason: r, reason_contains: c, subCode: 4}\n"
     "  - call: client.getSessionInfo\n    expect: resolved\n"
     "  - wait_for_event: {name: connection-change, match: {state: Connected}}\n    within: 2s\n"
-    "  - wait_for_event: {name: x, match: }\n  - advance_clock: 1.5s\n  - sleep: 200ms\n"
+    "  - wait_for_event: {name: connection-change, match: }\n  - advance_clock: 1.5s\n  - sleep: 200ms\n"
     "  - click: '#start'\n  - fill: {selector: '#name', value: bob}\n"
     "  - expect_text: {selector: '#status', contains: ok}\n  - leave: {end: true}\n"
     "allow_errors: [{errorCode: 6100}]\ntimeout: 2m\ntags: [a]\ncodes: [6100]\nbrowsers: [firefox]\nsdk: [real]\n",
@@ -130,7 +130,7 @@ BAD = {
     "bad-duration": "name: x\ntimeout: 5 s\nsteps: [open: {}]\n",
     "bad-duration-unit": "name: x\nsteps:\n  - advance_clock: 1d\n",
     "negative-duration": "name: x\nsteps:\n  - sleep: -5s\n",
-    "duration-not-a-string": "name: x\nsteps:\n  - wait_for_event: {name: x}\n    within: 5\n",
+    "duration-not-a-string": "name: x\nsteps:\n  - wait_for_event: {name: connection-change}\n    within: 5\n",
     "unknown-call-method": "name: x\nsteps:\n  - call: stream.startVidoe\n",
     "unknown-call-target": "name: x\nsteps:\n  - call: camera.start\n",
     "bad-name": "name: X_Y\nsteps: [open: {}]\n",

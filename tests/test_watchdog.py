@@ -18,9 +18,9 @@ pytestmark = [
 def test_a_hung_page_is_ended_and_the_blocked_call_fails(world: BrowserWorld) -> None:
     page, _ = world.page(World())
     killed: list[int] = []
-    with watchdog.Watchdog(1.0, lambda: killed.append(watchdog.end_page_processes())) as dog:
-        with pytest.raises(Error, match="crash|closed"):
-            page.evaluate("() => { while (true) {} }")
+    ending = watchdog.Watchdog(1.0, lambda: killed.append(watchdog.end_page_processes()))
+    with ending as dog, pytest.raises(Error, match=r"crash|closed"):
+        page.evaluate("() => { while (true) {} }")
     assert dog.fired and killed and killed[0] >= 1
 
 

@@ -13,6 +13,7 @@ from harness.errors import HarnessError, Location, ScenarioInputError
 from harness.scenario import model
 from harness.scenario.model import ErrorPattern, Participant, Scenario, Step, World
 from harness.scenario.nodes import Reader, is_null, suggest
+from harness.scenario.sdk_surface import EVENTS
 from harness.scenario.step_params import join_params, method_path
 
 TOP_LEVEL = (
@@ -473,8 +474,14 @@ class _Builder:
             match = entries.get("match")
             if match is not None and not isinstance(match[1], yaml.MappingNode) and not is_null(match[1]):
                 raise r.fail(match[1], "match must be a mapping of payload fields, e.g. {state: Reconnecting}")
+            event = r.string(entries["name"][1], "event name")
+            if event not in EVENTS:
+                raise r.fail(
+                    entries["name"][1],
+                    f"unknown SDK event {event!r}{suggest(event, EVENTS)}: the 2.5.0 typings declare no such event",
+                )
             return {
-                "name": r.string(entries["name"][1], "event name"),
+                "name": event,
                 "match": r.value(match[1]) or {} if match else {},
             }
         if action == "fill":

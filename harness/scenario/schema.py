@@ -24,7 +24,7 @@ from typing import Any
 
 from harness.catalog import codes as catalog_codes
 from harness.scenario import loader, model, step_params
-from harness.scenario.sdk_surface import TARGETS
+from harness.scenario.sdk_surface import EVENTS, TARGETS
 from harness.service.accounts import SWITCHES, account_names
 
 __all__ = ["REGENERATE", "Vocabulary", "build_schema", "render", "schema_path", "vocabulary", "write_schema"]
@@ -466,7 +466,7 @@ def _actions(words: Vocabulary) -> dict[str, Schema]:
         "fault": _ref("fault"),
         "wait_for_event": mapping_action(
             "wait_for_event",
-            {"name": _text("The SDK event, e.g. connection-change."), "match": {"type": ["object", "null"]}},
+            {"name": _choice(EVENTS, "The SDK event, e.g. connection-change."), "match": {"type": ["object", "null"]}},
             "Wait for an SDK event whose payload contains match.",
             required=("name",),
         ),

@@ -46,6 +46,8 @@ class Room:
     ended: bool = False
     members: dict[int, Member] = field(default_factory=dict)
     removed_names: set[str] = field(default_factory=set)
+    # Shared state of in-session features (recording status, subsessions, whiteboard, …), per feature.
+    features: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def host(self) -> Member | None:
         return next((m for m in self.members.values() if m.is_host), None)

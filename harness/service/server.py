@@ -12,6 +12,7 @@ those send, as the real SDK reacts to its server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import threading
@@ -312,6 +313,7 @@ class _Handlers:
                 "participants": [m.public() for m in room.members.values()],
                 "session": {"topic": room.topic, "sessionId": room.session_id, "password": room.passcode or ""},
                 "accountSettings": self.state.accounts.get(room.app_key, {}),
+                "features": room.features,
             }
         )
         await self._broadcast(room, {"evt": "user-added", "user": member.public()}, exclude=member)
@@ -338,7 +340,34 @@ class _Handlers:
             elif evt == "end" and member.is_host:
                 await self._end(room, ender=member)
                 return True
+            elif evt == "feature":
+                await self._feature(room, member, data)
         return False
+
+    async def _feature(self, room: Room, member: Member, data: dict[str, Any]) -> None:
+        """In-session features (chat, command channel, recording, …) talk through the service.
+
+        `{evt: 'feature', feature, to?, state?, ...}`: `state` (a mapping) is merged into the room's shared
+        state of that feature and reaches everyone, the sender included; otherwise the message is relayed
+        to `to` (a userId) or, without `to`, to everyone else. Receivers get it with `from` (the sender).
+        """
+        feature = str(data.get("feature", ""))
+        message = {**data, "from": member.public()}
+        state = data.get("state")
+        if isinstance(state, dict):
+            room.features.setdefault(feature, {}).update(state)
+            self.state.record("feature-state", topic=room.topic, feature=feature, state=state, userId=member.user_id)
+            await self._broadcast(room, message)
+            return
+        target = data.get("to")
+        self.state.record("feature", topic=room.topic, feature=feature, userId=member.user_id, to=target)
+        if isinstance(target, int):
+            ws = self.state.sockets.get(target)
+            if ws is not None and not ws.closed and target in room.members:
+                with contextlib.suppress(ConnectionError):
+                    await ws.send_json(message)
+            return
+        await self._broadcast(room, message, exclude=member)
 
     async def _after_close(self, room: Room, member: Member, left: bool) -> None:
         if left:
