@@ -1,7 +1,10 @@
 # `make demo` and `make test` each do all setup first (scripts/setup.sh is idempotent and quick when done).
 HEADLINE = --scenario camera-denied --scenario no-microphone --scenario offline-mid-session
 
-.PHONY: setup demo test lint serve
+.PHONY: setup demo test lint serve docs
+docs: setup
+	.venv/bin/python scripts/update_docs.py
+	.venv/bin/python -m harness.scenario.schema
 setup:
 	@bash scripts/setup.sh
 
@@ -9,8 +12,8 @@ demo: setup
 	.venv/bin/pytest -v $(HEADLINE)
 
 lint: setup
-	.venv/bin/ruff check harness tests
-	.venv/bin/ruff format --check harness tests
+	.venv/bin/ruff check harness tests scripts bench
+	.venv/bin/ruff format --check harness tests scripts bench
 	.venv/bin/mypy
 
 test: lint

@@ -1,4 +1,4 @@
-"""Finding a browser: an explicit setting, then a Playwright-managed Chromium, then the system's."""
+"""Finding a browser: an explicit setting, then a Playwright-managed one, then the system's (Chromium or Firefox)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,18 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
+
+
+FIREFOX_ENV_VAR = "HARNESS_FIREFOX_EXECUTABLE"
+SYSTEM_FIREFOX = ("firefox-esr", "firefox")
+FIREFOX_SYSTEM_PATHS = ("/usr/bin/firefox-esr", "/usr/bin/firefox")
+# Stock Firefox is driven through WebDriver BiDi; Playwright reaches it only through this channel.
+FIREFOX_CHANNEL = "moz-firefox"
+# A release build ignores the remote-settings server pref (firefox_base_prefs) unless this is set, and
+# then polls firefox.settings.services.mozilla.com every few seconds.
+FIREFOX_ENV = {"MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
+
+PrefValue = str | float | bool  # what Playwright's firefox_user_prefs takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +75,51 @@ def find_chromium(explicit: str | None = None, playwright_path: str | None = Non
         + ", ".join(SYSTEM_PATHS)
         + f" and {', '.join(SYSTEM_CHROMIUM)} on PATH. Run `make setup` (installs one), or set "
         + f"{ENV_VAR}=/path/to/chromium"
+    )
+
+
+def firefox_base_prefs() -> dict[str, PrefValue]:
+    """Prefs every Firefox gets here; a scenario's own prefs (a denial, a missing device) go on top."""
+    return {
+        # One fake camera and one fake microphone ("Default Video Device", "Default Audio Device").
+        "media.navigator.streams.fake": True,
+        # Allow capture per kind, so a world can deny one kind with 2. Not
+        # media.navigator.permission.disabled: it also overrides a denial.
+        "permissions.default.camera": 1,
+        "permissions.default.microphone": 1,
+        # Without it Firefox never sends loopback traffic through a context's proxy (the network path).
+        "network.proxy.allow_hijacking_localhost": True,
+        # With FIREFOX_ENV: no remote-settings polling, the only background traffic seen in 4 idle minutes.
+        "services.settings.server": "data:,#remote-settings-dummy/v1",
+    }
+
+
+def managed_firefox(playwright: Playwright) -> str | None:
+    """Where Playwright keeps its own Firefox (the file may not exist); None when it cannot say."""
+    try:
+        return playwright.firefox.executable_path
+    except Error:
+        return None
+
+
+def find_firefox(playwright_path: str | None = None) -> FoundBrowser:
+    """HARNESS_FIREFOX_EXECUTABLE, then Playwright's Firefox, then the system's; else BrowserNotFound."""
+    setting = os.environ.get(FIREFOX_ENV_VAR)
+    if setting:
+        if not _is_executable(setting):
+            raise BrowserNotFound(f"{FIREFOX_ENV_VAR} names {setting!r}, which is not an executable file")
+        return FoundBrowser(setting, f"set by {FIREFOX_ENV_VAR}")
+    if playwright_path and _is_executable(playwright_path):
+        return FoundBrowser(playwright_path, "managed by Playwright")
+    for candidate in (*FIREFOX_SYSTEM_PATHS, *filter(None, (shutil.which(name) for name in SYSTEM_FIREFOX))):
+        if _is_executable(candidate):
+            return FoundBrowser(candidate, "system Firefox")
+    raise BrowserNotFound(
+        "no Firefox found: tried "
+        + (f"Playwright's ({playwright_path}), " if playwright_path else "")
+        + ", ".join(FIREFOX_SYSTEM_PATHS)
+        + f" and {', '.join(SYSTEM_FIREFOX)} on PATH. Run `make setup` as root on Debian (installs firefox-esr), "
+        + f"or set {FIREFOX_ENV_VAR}=/path/to/firefox"
     )
 
 

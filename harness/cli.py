@@ -21,7 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     browser.add_argument("--executable", default=None, help="an explicit browser executable to check")
     check = sub.add_parser("check", help="validate scenario files; one line per problem")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the scenario catalog)")
-    sub.add_parser("list", help="list the scenario catalog")
+    listing = sub.add_parser("list", help="list the scenario catalog")
+    listing.add_argument("--format", choices=("text", "markdown"), default="text")
+    cover = sub.add_parser("coverage", help="each documented error code: covered by which scenarios, or why not")
+    cover.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    cover.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
     run = sub.add_parser("run", help="run scenarios by name (same as pytest --scenario NAME ...)")
     run.add_argument("names", nargs="+")
     args, rest = parser.parse_known_args(argv)
@@ -36,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return check_paths(args.paths or [scenarios_dir()])
         if args.command == "list":
-            return list_catalog()
+            return list_catalog(args.format)
+        if args.command == "coverage":
+            return show_coverage(args.format, args.scenario_dir or scenarios_dir())
         if args.command == "run":
             import pytest
 
@@ -73,9 +79,29 @@ def check_paths(paths: list[Path]) -> int:
     return 1 if problems else 0
 
 
-def list_catalog() -> int:
+def show_coverage(form: str, folder: Path) -> int:
+    from harness.coverage import coverage, coverage_json, coverage_markdown, load_catalog
+
+    rows = coverage(load_catalog(folder))
+    if form == "json":
+        print(coverage_json(rows))
+    elif form == "markdown":
+        print(coverage_markdown(rows))
+    else:
+        for row in rows:
+            detail = ", ".join(row.scenarios) if row.scenarios else row.reason
+            print(f"{row.code:>5} {row.constant:44} {row.status:12} {detail}")
+    return 1 if any(row.status == "missing" for row in rows) else 0
+
+
+def list_catalog(form: str = "text") -> int:
     from harness.scenario.loader import load_scenario
 
+    if form == "markdown":
+        from harness.coverage import catalog_markdown, load_catalog
+
+        print(catalog_markdown(load_catalog(scenarios_dir())))
+        return 0
     for path in scenario_files([scenarios_dir()]):
         try:
             scenario = load_scenario(path)

@@ -1,14 +1,32 @@
-"""One browser per launch signature, shared by every scenario that needs the same flags (DESIGN-NOTES §5)."""
+"""One browser per launch signature, shared by every scenario that needs the same flags (DESIGN-NOTES §5).
+
+Chromium is configured by command-line flags; Firefox (stock, through WebDriver BiDi) by prefs.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
+from importlib.metadata import version
 
 from playwright.sync_api import Browser, Error, Playwright
 
-from harness.browsers import CHROMIUM_ARGS, FoundBrowser, find_chromium, managed_chromium
+from harness.browsers import (
+    CHROMIUM_ARGS,
+    FIREFOX_CHANNEL,
+    FIREFOX_ENV,
+    FoundBrowser,
+    PrefValue,
+    find_chromium,
+    find_firefox,
+    firefox_base_prefs,
+    managed_chromium,
+    managed_firefox,
+)
 from harness.errors import BrowserNotFound, HarnessError
+
+Prefs = tuple[tuple[str, PrefValue], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +34,7 @@ class LaunchSignature:
     browser: str
     args: tuple[str, ...]
     headless: bool
+    prefs: Prefs = ()  # Firefox only: every pref it was launched with, sorted by name
 
 
 class BrowserPool:
@@ -25,31 +44,72 @@ class BrowserPool:
         self.headless = headless
         self.browsers: dict[LaunchSignature, Browser] = {}
         self._found: FoundBrowser | None = None
+        self._found_firefox: FoundBrowser | None = None
 
     def found(self) -> FoundBrowser:
         if self._found is None:
             self._found = find_chromium(self.explicit, managed_chromium(self.playwright))
         return self._found
 
-    def get(self, browser: str, extra_args: tuple[str, ...]) -> Browser:
-        if browser != "chromium":
-            raise HarnessError(f"browser {browser!r} is not supported yet by this harness version (chromium only)")
-        signature = LaunchSignature(browser, tuple(sorted(set(extra_args))), self.headless)
+    def found_firefox(self) -> FoundBrowser:
+        if self._found_firefox is None:
+            self._found_firefox = find_firefox(managed_firefox(self.playwright))
+        return self._found_firefox
+
+    def get(
+        self, browser: str, extra_args: tuple[str, ...], firefox_prefs: dict[str, PrefValue] | None = None
+    ) -> Browser:
+        """The shared browser for these flags (Chromium) or these prefs on top of the base ones (Firefox)."""
+        signature = self._signature(browser, extra_args, firefox_prefs)
         current = self.browsers.get(signature)
         if current is not None and current.is_connected():
             return current
+        launched = self._launch_firefox(signature) if browser == "firefox" else self._launch_chromium(signature)
+        self.browsers[signature] = launched
+        return launched
+
+    def _signature(
+        self, browser: str, extra_args: tuple[str, ...], firefox_prefs: dict[str, PrefValue] | None
+    ) -> LaunchSignature:
+        args = tuple(sorted(set(extra_args)))
+        if browser == "chromium":
+            if firefox_prefs:
+                raise HarnessError("Firefox prefs were given for a Chromium launch; Chromium takes flags")
+            return LaunchSignature(browser, args, self.headless)
+        if browser == "firefox":
+            if args:
+                # Firefox silently ignores Chromium's flags, so the world they describe would not happen.
+                raise HarnessError(f"Firefox takes prefs, not Chromium flags: got {', '.join(args)}")
+            prefs = {**firefox_base_prefs(), **(firefox_prefs or {})}
+            return LaunchSignature(browser, (), self.headless, tuple(sorted(prefs.items())))
+        raise HarnessError(f"browser {browser!r} is not supported by this harness (chromium or firefox)")
+
+    def _launch_chromium(self, signature: LaunchSignature) -> Browser:
         found = self.found()
         try:
-            launched = self.playwright.chromium.launch(
+            return self.playwright.chromium.launch(
                 executable_path=found.executable,
                 headless=self.headless,
                 args=[*CHROMIUM_ARGS, *signature.args],
                 timeout=30_000,
             )
         except Error as error:
-            first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            raise BrowserNotFound(f"could not start {found.describe()}: {first_line}") from None
-        self.browsers[signature] = launched
+            raise BrowserNotFound(f"could not start {found.describe()}: {_first_line(error)}") from None
+
+    def _launch_firefox(self, signature: LaunchSignature) -> Browser:
+        found = self.found_firefox()
+        try:
+            launched = self.playwright.firefox.launch(
+                channel=FIREFOX_CHANNEL,
+                executable_path=found.executable,
+                headless=self.headless,
+                firefox_user_prefs=dict(signature.prefs),
+                env={**os.environ, **FIREFOX_ENV},
+                timeout=60_000,
+            )
+        except Error as error:
+            raise BrowserNotFound(f"could not start {found.describe()}: {_first_line(error)}") from None
+        _check_bidi(launched, found)
         return launched
 
     def close(self) -> None:
@@ -57,3 +117,23 @@ class BrowserPool:
             with contextlib.suppress(Error):
                 browser.close()
         self.browsers.clear()
+
+
+def _check_bidi(browser: Browser, found: FoundBrowser) -> None:
+    """Fail at launch, not in the middle of a scenario, when this Playwright sends BiDi commands this
+    Firefox lacks (Playwright 1.65 needs emulation.setMediaFeaturesOverride for every new context)."""
+    try:
+        browser.new_context().close()
+    except Error as error:
+        firefox = browser.version
+        with contextlib.suppress(Error):
+            browser.close()
+        raise BrowserNotFound(
+            f"Firefox {firefox} at {found.describe()} cannot be driven by Playwright {version('playwright')}: "
+            f"{_first_line(error)}. Firefox ESR 153 works with playwright<1.65; or use a newer Firefox"
+        ) from None
+
+
+def _first_line(error: Error) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else repr(error)

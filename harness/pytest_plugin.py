@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Playwright
 
 from harness.artifacts import Artifacts
-from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError
+from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
 from harness.paths import real_sdk_dir, scenarios_dir
 from harness.pool import BrowserPool
@@ -235,4 +235,7 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
         artifacts,
         shaper=harness_runtime.shaper,
     )
-    ScenarioRun(item.scenario, context).run()
+    try:
+        ScenarioRun(item.scenario, context).run()
+    except ScenarioSkip as skip:
+        pytest.skip(str(skip))

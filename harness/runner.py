@@ -15,11 +15,11 @@ from playwright.sync_api import Error as PlaywrightError
 
 from harness.artifacts import Artifacts
 from harness.durations import format_duration
-from harness.errors import HarnessError, ScenarioFailure
+from harness.errors import HarnessError, ScenarioFailure, ScenarioSkip
 from harness.expectations import near_misses, show_error, show_outcome, step_header, subset_match
 from harness.faults import apply_fault, plan_world, prepare_context
 from harness.faults.network import NetworkController
-from harness.faults.plan import FaultEnv, shapes_traffic
+from harness.faults.plan import FaultEnv, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
 from harness.faults.shaper import NetworkShaper
 from harness.participant import ParticipantPage
@@ -80,6 +80,7 @@ class ScenarioRun:
         failed = True
         # Every wait below is bounded by the deadline; the watchdog bounds what cannot be (a page that hangs).
         self.watchdog = Watchdog(self.scenario.timeout + HANG_GRACE, end_page_processes)
+        self.check_browser_can_produce()
         try:
             with self.watchdog:
                 for spec in self.scenario.participants:
@@ -98,9 +99,18 @@ class ScenarioRun:
         for participant in self.participants.values():
             participant.close()
 
+    def check_browser_can_produce(self) -> None:
+        """Skip (never pass silently) when the running browser cannot produce a world or fault used here."""
+        worlds = [(p.given, False, f"given of {p.name}") for p in self.scenario.participants]
+        worlds += [(s.params, True, f"step {s.index}") for s in self.scenario.steps if s.action == "fault"]
+        for world, mid_session, where in worlds:
+            reason = unsupported(self.ctx.browser, world, mid_session=mid_session)
+            if reason:
+                raise ScenarioSkip(f"{self.ctx.browser} cannot produce the {where}: {reason}")
+
     def start_participant(self, spec: Participant) -> ParticipantPage:
-        plan = plan_world(spec.given, shaped=self.shapes_traffic_of(spec.name))
-        browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args)
+        plan = plan_world(spec.given, shaped=self.shapes_traffic_of(spec.name), browser=self.ctx.browser)
+        browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args, plan.firefox_prefs or None)
         path = self.ctx.shaper.open_path() if plan.shaped else None
         options: dict[str, Any] = {"permissions": list(plan.permissions), "viewport": {"width": 1100, "height": 760}}
         if path is not None:
@@ -137,6 +147,10 @@ class ScenarioRun:
         participant = self.participants[step.participant]
         if step.action != "open" and not participant.opened:
             self.open_page(participant, step)
+        if self.ctx.browser == "firefox" and len(self.participants) > 1 and participant.page is not None:
+            # Each participant is a person at their own computer, with their page in front. Firefox holds
+            # getUserMedia of a background tab until it comes to the front (measured), so bring it there.
+            participant.page.bring_to_front()
         handler: Callable[[ParticipantPage, Step], None] = getattr(self, f"step_{step.action}")
         try:
             handler(participant, step)

@@ -50,8 +50,15 @@ def main(tsv: str) -> None:
     for code, constant in extra.items():
         if code not in known:
             rows.append(
-                {"code": code, "constant": constant, "category": "", "raised_by": [], "flags": "runtime only",
-                 "in_runtime_enum": True, "unreachable": None}
+                {
+                    "code": code,
+                    "constant": constant,
+                    "category": "",
+                    "raised_by": [],
+                    "flags": "runtime only",
+                    "in_runtime_enum": True,
+                    "unreachable": None,
+                }
             )
     rows.sort(key=lambda r: r["code"])
     OUT.write_text(json.dumps({"version": "2.5.0", "codes": rows}, indent=1) + "\n", encoding="utf-8")

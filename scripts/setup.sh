@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent setup on a fresh machine: a virtual environment at .venv with the package and its test
 # extras, and a browser (explicit setting, else Playwright's, else the system's; installs one if none).
+# Firefox is optional: installed (Debian's firefox-esr) when we are root and it is missing; setup never
+# fails for lack of it, the Firefox tests and scenarios are skipped instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +32,34 @@ if ! .venv/bin/harness browser >/dev/null 2>&1; then
   fi
 fi
 echo "setup: browser: $(.venv/bin/harness browser)"
+
+if [ -n "${HARNESS_FIREFOX_EXECUTABLE:-}" ] || command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1; then
+  :
+elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "setup: no Firefox found; installing Debian's firefox-esr with apt-get"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr >/dev/null; }; then
+    echo "setup: note: could not install firefox-esr; Firefox runs will be skipped"
+  fi
+else
+  echo "setup: note: no Firefox found (not root, or no apt-get); Firefox runs will be skipped." \
+    "Install firefox-esr, or set HARNESS_FIREFOX_EXECUTABLE=/path/to/firefox"
+fi
+firefox_bin=${HARNESS_FIREFOX_EXECUTABLE:-$(command -v firefox-esr || command -v firefox || true)}
+if [ -n "$firefox_bin" ]; then
+  echo "setup: firefox: $firefox_bin ($("$firefox_bin" --version 2>/dev/null || echo 'version unknown'))"
+fi
+
+# The real @zoom/videosdk (only --sdk real needs it), installed exactly from fixtures/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
+  npm_stamp="fixtures/node_modules/.installed-$(sha256sum fixtures/package-lock.json | cut -c1-16)"
+  if [ ! -f "$npm_stamp" ]; then
+    echo "setup: installing the real @zoom/videosdk into fixtures/node_modules (npm ci)"
+    if (cd fixtures && npm ci --no-audit --no-fund --loglevel=error); then
+      touch "$npm_stamp"
+    else
+      echo "setup: warning: npm ci failed; scenarios cannot run with --sdk real until it succeeds" >&2
+    fi
+  fi
+else
+  echo "setup: npm not found; skipping the real @zoom/videosdk (only --sdk real needs it)"
+fi

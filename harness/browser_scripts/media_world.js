@@ -16,6 +16,8 @@
   const realGetUserMedia = devices.getUserMedia.bind(devices);
   const realEnumerate = devices.enumerateDevices.bind(devices);
   const live = new Set(); // tracks handed to the page, so an unplug can end them
+  // The running browser's own words (Chromium's unless the harness says otherwise).
+  const messages = Object.assign({ notFound: 'Requested device not found' }, config.messages || {});
 
   function gone(kind) {
     return state[kind].device === 'absent' || state[kind].device === 'unplugged';
@@ -23,7 +25,7 @@
 
   function refusal(kind) {
     const world = state[kind];
-    if (gone(kind)) return new DOMException('Requested device not found', 'NotFoundError');
+    if (gone(kind)) return new DOMException(messages.notFound, 'NotFoundError');
     if (world.permission === 'prompt-dismissed') return new DOMException('Permission dismissed', 'NotAllowedError');
     if (world.permission === 'denied-by-system') return new DOMException('Permission denied by system', 'NotAllowedError');
     if (world.device === 'busy') return new DOMException('Device in use', 'NotReadableError');

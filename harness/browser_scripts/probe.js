@@ -157,6 +157,39 @@
     return found[getter]();
   }
 
+  // Scenario arguments may name what only the page knows: {$userId: 'gina'} (a participant's id, by display
+  // name), {$element: '#self-video'} (a DOM element), {$call: 'stream.getCameraList', index: 1, field:
+  // 'deviceId'} (what a getter returns, optionally one entry and one field of it).
+  function resolveArg(value) {
+    if (Array.isArray(value)) return value.map(resolveArg);
+    if (!value || typeof value !== 'object') return value;
+    if ('$userId' in value) {
+      const users = resolveTarget('client').getAllUser() || [];
+      const user = users.find((candidate) => candidate.displayName === value.$userId);
+      if (!user) {
+        const names = users.map((candidate) => candidate.displayName).join(', ') || 'nobody';
+        throw new Error(`{$userId: ${JSON.stringify(value.$userId)}}: no such participant in the session (there: ${names})`);
+      }
+      return user.userId;
+    }
+    if ('$element' in value) {
+      const element = document.querySelector(value.$element);
+      if (!element) throw new Error(`{$element: ${JSON.stringify(value.$element)}}: no such element on the page`);
+      return element;
+    }
+    if ('$call' in value) {
+      const [target, method] = String(value.$call).split('.');
+      let result = resolveTarget(target)[method]();
+      if ('index' in value) result = result ? result[value.index] : undefined;
+      if ('field' in value) result = result ? result[value.field] : undefined;
+      if (result === undefined) throw new Error(`{$call: ${JSON.stringify(value.$call)}}: gave nothing at that index/field`);
+      return result;
+    }
+    const resolved = {};
+    for (const [key, item] of Object.entries(value)) resolved[key] = resolveArg(item);
+    return resolved;
+  }
+
   window.__harness = Object.freeze({
     // Starts an SDK call on behalf of a scenario step; the outcome is read with result(id).
     start(id, path, args) {
@@ -170,6 +203,12 @@
       }
       if (!object || typeof object[method] !== 'function') {
         results.set(id, { status: 'harness-error', message: `${path} is not a function of this SDK` });
+        return;
+      }
+      try {
+        args = resolveArg(args);
+      } catch (error) {
+        results.set(id, { status: 'harness-error', message: String(error.message || error) });
         return;
       }
       stepCall = id;

@@ -45,14 +45,17 @@ def media_path(kind: str, source: str) -> Path:
     return media_files.audio_file(folder, frequency=0.0 if clip == "silence" else 440.0)
 
 
-def media_world(devices: dict[str, str], permissions: dict[str, str]) -> dict[str, Any]:
+def media_world(
+    devices: dict[str, str], permissions: dict[str, str], *, scripted_absence: bool = True
+) -> dict[str, Any]:
     """Configuration of the media world script: only what the browser cannot do by itself."""
     config: dict[str, Any] = {}
     for kind in ("camera", "microphone"):
         entry: dict[str, str] = {}
         device = devices.get(kind, "present")
-        # The flag already removes the camera; the script removes the microphone and marks busy devices.
-        if device == "busy" or (device == "absent" and kind == "microphone"):
+        # Chromium's flag already removes the camera; the script removes the microphone and marks busy
+        # devices. Firefox removes either by pref (scripted_absence=False).
+        if device == "busy" or (device == "absent" and kind == "microphone" and scripted_absence):
             entry["device"] = device
         if permissions.get(kind) in SCRIPTED:
             entry["permission"] = permissions[kind]

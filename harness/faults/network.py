@@ -34,11 +34,10 @@ class NetworkController:
         context.route_web_socket("**", self._route)
 
     def _route(self, page_side: WebSocketRoute) -> None:
+        # No on_close handlers: Playwright 1.64's client fails (KeyError 'code') when a context closes
+        # under a routed socket that has one. Pairs already closed are skipped when a fault acts.
         server_side = page_side.connect_to_server()
-        pair = (page_side, server_side)
-        self.open.append(pair)
-        page_side.on_close(lambda *_: self._forget(pair))
-        server_side.on_close(lambda *_: self._forget(pair))
+        self.open.append((page_side, server_side))
 
     def _forget(self, pair: tuple[WebSocketRoute, WebSocketRoute]) -> None:
         if pair in self.open:

@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from harness.browsers import PrefValue
 from harness.errors import HarnessError
-from harness.faults import assets, devices, permissions, platform, session
+from harness.faults import assets, devices, firefox, permissions, platform, session
 from harness.faults.scripts import browser_script
 from harness.scenario.model import HttpFault, NetworkConditions, World
 
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 class ContextPlan:
     """What one participant's browser needs before its page loads."""
 
-    launch_args: tuple[str, ...]
+    launch_args: tuple[str, ...]  # Chromium
     permissions: tuple[str, ...]
+    firefox_prefs: dict[str, PrefValue] = field(default_factory=dict)  # Firefox
     init_scripts: tuple[str, ...] = ()
     assets_blocked: bool = False
     offline_after_load: bool = False
@@ -47,17 +49,24 @@ class FaultEnv:
     display_names: dict[str, str]
 
 
-def plan_world(world: World, *, shaped: bool = False) -> ContextPlan:
+def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium") -> ContextPlan:
+    """What `browser` needs before the page loads; call `unsupported` first for Firefox."""
     scripts = []
     removed = platform.removed(world.platform)
     if removed:
         scripts.append(browser_script("platform.js", removed))
     # Always installed (a pass-through when the world is normal) so devices can change mid-session.
-    media = devices.media_world(world.devices, world.permissions)
+    chromium = browser == "chromium"
+    media = devices.media_world(world.devices, world.permissions, scripted_absence=chromium)
+    if not chromium:
+        media["messages"] = firefox.MESSAGES
     scripts.append(browser_script("media_world.js", media))
     return ContextPlan(
-        launch_args=tuple(devices.launch_args(world.devices, world.device_counts, world.device_files)),
-        permissions=tuple(permissions.granted(world.permissions)),
+        launch_args=tuple(devices.launch_args(world.devices, world.device_counts, world.device_files))
+        if chromium
+        else (),
+        permissions=tuple(permissions.granted(world.permissions)) if chromium else (),
+        firefox_prefs={} if chromium else firefox.prefs(world),
         init_scripts=tuple(scripts),
         assets_blocked=world.assets == "blocked",
         offline_after_load=world.network == "offline",
@@ -143,6 +152,11 @@ def apply_fault(participant: ParticipantPage, change: World, env: FaultEnv) -> l
             family(participant, change, env)
             applied.append(name)
     return applied
+
+
+def unsupported(browser: str, world: World, *, mid_session: bool) -> str | None:
+    """Why `browser` cannot produce this world or fault (the run then skips), or None."""
+    return firefox.unsupported(world, mid_session=mid_session) if browser == "firefox" else None
 
 
 def shapes_traffic(world: World) -> bool:

@@ -49,6 +49,7 @@ MODIFIERS = ("as", "expect", "expect_error", "within", "args")
 PROMISE_ACTIONS = ("init", "join", "call", "leave")
 PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode", "name", "message_contains")
 FAULT_ONLY_KEYS = ("websocket", "session")
+REFERENCES = ("$userId", "$element", "$call")
 MEDIA_FILE_SUFFIX = {"camera": ".y4m", "microphone": ".wav"}
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -442,7 +443,34 @@ class _Builder:
     def args(self, node: yaml.Node) -> list[Any]:
         if not isinstance(node, yaml.SequenceNode):
             raise self.r.fail(node, "args must be a list of the call's arguments, e.g. args: [{mute: true}]")
+        self.check_references(node)
         return list(self.r.value(node))
+
+    def check_references(self, node: yaml.Node) -> None:
+        """`{$userId: NAME}`, `{$element: CSS}`, `{$call: TARGET.getter[, index, field]}` in call arguments."""
+        if isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                self.check_references(item)
+            return
+        if not isinstance(node, yaml.MappingNode):
+            return
+        entries = self.r.mapping(node, "argument")
+        marks = [key for key in entries if key.startswith("$")]
+        if not marks:
+            for _, value in entries.values():
+                self.check_references(value)
+            return
+        if marks[0] not in REFERENCES or len(marks) > 1:
+            raise self.r.fail(
+                entries[marks[-1]][0],
+                f"unknown reference {marks[-1]!r}{suggest(marks[-1], REFERENCES)}; "
+                f"references are: {', '.join(REFERENCES)}",
+            )
+        allowed = (marks[0], "index", "field") if marks[0] == "$call" else (marks[0],)
+        self.r.check_keys(entries, allowed, f"the {marks[0]} reference")
+        self.r.string(entries[marks[0]][1], marks[0])
+        if marks[0] == "$call":
+            method_path(self.r, entries["$call"][1])
 
     def action_params(self, action: str, node: yaml.Node) -> Any:
         r = self.r

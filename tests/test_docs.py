@@ -1,0 +1,36 @@
+"""The README's catalog and coverage tables are generated from the scenario files and kept in step."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from harness.coverage import coverage, load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_tables_are_in_step_with_the_scenarios() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_coverage_json_shape() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "harness.cli", "coverage", "--format", "json"], capture_output=True, text=True
+    )
+    rows = json.loads(result.stdout)
+    assert {tuple(sorted(row)) for row in rows} == {("code", "constant", "reason", "scenarios", "status")}
+    assert {row["status"] for row in rows} <= {"covered", "unreachable", "missing"}
+    camera = next(row for row in rows if row["code"] == 6100)
+    assert camera["status"] == "covered" and "camera-denied" in camera["scenarios"]
+
+
+def test_every_unreachable_code_says_why_and_every_listed_code_is_real() -> None:
+    rows = coverage(load_catalog(ROOT / "scenarios"))
+    assert all(row.reason for row in rows if row.status == "unreachable")
+    assert all(row.scenarios for row in rows if row.status == "covered")
