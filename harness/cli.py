@@ -26,6 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     cover = sub.add_parser("coverage", help="each documented error code: covered by which scenarios, or why not")
     cover.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     cover.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
+    conform = sub.add_parser(
+        "conformance", help="run the scenarios valid for both SDKs on the double and the real package; compare"
+    )
+    conform.add_argument("--scenario", action="append", default=[], help="only this scenario (repeatable)")
+    conform.add_argument("--browser", default="chromium", choices=("chromium", "firefox"))
     run = sub.add_parser("run", help="run scenarios by name (same as pytest --scenario NAME ...)")
     run.add_argument("names", nargs="+")
     args, rest = parser.parse_known_args(argv)
@@ -43,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             return list_catalog(args.format)
         if args.command == "coverage":
             return show_coverage(args.format, args.scenario_dir or scenarios_dir())
+        if args.command == "conformance":
+            return run_conformance(args.scenario, args.browser)
         if args.command == "run":
             import pytest
 
@@ -92,6 +99,43 @@ def show_coverage(form: str, folder: Path) -> int:
             detail = ", ".join(row.scenarios) if row.scenarios else row.reason
             print(f"{row.code:>5} {row.constant:44} {row.status:12} {detail}")
     return 1 if any(row.status == "missing" for row in rows) else 0
+
+
+def run_conformance(names: list[str], browser: str) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from harness.artifacts import Artifacts
+    from harness.conformance import check, shared_scenarios
+    from harness.coverage import load_catalog
+    from harness.paths import real_sdk_dir
+    from harness.pool import BrowserPool
+    from harness.runner import RunContext, SdkProfile
+    from harness.service.server import SessionService
+
+    if real_sdk_dir() is None:
+        raise HarnessError("the real @zoom/videosdk is not installed: run `npm ci` in fixtures/ (make setup)")
+    scenarios = [s for s in shared_scenarios(load_catalog(scenarios_dir())) if not names or s.name in names]
+    service = SessionService().start()
+    failed = 0
+    try:
+        with sync_playwright() as playwright:
+            pool = BrowserPool(playwright, None, headless=True)
+            try:
+                for scenario in scenarios:
+                    found = check(
+                        scenario,
+                        lambda sdk: RunContext(pool, service, browser, SdkProfile.named(sdk), Artifacts(None, "c")),
+                    )
+                    print(f"{scenario.name:36} {'same' if not found else f'{len(found)} difference(s)'}")
+                    for line in found:
+                        print(f"    {line}")
+                    failed += bool(found)
+            finally:
+                pool.close()
+    finally:
+        service.stop()
+    print(f"{len(scenarios)} scenarios valid for both SDKs, {failed} with differences")
+    return 1 if failed else 0
 
 
 def list_catalog(form: str = "text") -> int:

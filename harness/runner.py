@@ -70,6 +70,7 @@ class ScenarioRun:
         self.deadline = 0.0
         self.participants: dict[str, ParticipantPage] = {}
         self.call_ids = itertools.count(1)
+        self.call_steps: dict[int, int] = {}  # the harness's call ids and the step that made each
         self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
         self.log_start = len(ctx.service.state.log)
 
@@ -291,6 +292,7 @@ class ScenarioRun:
 
     def sdk_call(self, participant: ParticipantPage, step: Step, path: str, args: list[Any]) -> dict[str, Any]:
         call_id = next(self.call_ids)
+        self.call_steps[call_id] = step.index
         page = self.page(participant)
         page.evaluate("([id, path, args]) => window.__harness.start(id, path, args)", [call_id, path, args])
         wait = step.within or DEFAULT_CALL_WAIT

@@ -63,10 +63,8 @@ def test_unknown_account_names_the_valid_ones() -> None:
     )
 
 
-DEFAULT = "default:\n" + "".join(
-    f"  {name}: {'5000' if kind == 'capacity' else '[]' if kind == 'extensions' else 'null' if kind == 'size-limit' else 'true'}\n"
-    for name, kind in SWITCHES.items()
-)
+SAMPLE_VALUE = {"capacity": "5000", "count": "50", "extensions": "[]", "size-limit": "null", "interval": "null"}
+DEFAULT = "default:\n" + "".join(f"  {name}: {SAMPLE_VALUE.get(kind, 'true')}\n" for name, kind in SWITCHES.items())
 
 BAD_FILES = [
     (

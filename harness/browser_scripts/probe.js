@@ -158,7 +158,7 @@
   }
 
   // Scenario arguments may name what only the page knows: {$userId: 'gina'} (a participant's id, by display
-  // name), {$element: '#self-video'} (a DOM element), {$call: 'stream.getCameraList', index: 1, field:
+  // name), {$element: '#self-video'} (a DOM element), {$file: {name, size, type}} (a File), {$call: 'stream.getCameraList', index: 1, field:
   // 'deviceId'} (what a getter returns, optionally one entry and one field of it).
   function resolveArg(value) {
     if (Array.isArray(value)) return value.map(resolveArg);
@@ -176,6 +176,11 @@
       const element = document.querySelector(value.$element);
       if (!element) throw new Error(`{$element: ${JSON.stringify(value.$element)}}: no such element on the page`);
       return element;
+    }
+    if ('$file' in value) {
+      // A file as a person would pick it: `size` bytes of zeros, with that name and type.
+      const spec = value.$file;
+      return new File([new Uint8Array(spec.size || 0)], spec.name, { type: spec.type || '' });
     }
     if ('$call' in value) {
       const [target, method] = String(value.$call).split('.');

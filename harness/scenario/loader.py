@@ -49,7 +49,7 @@ MODIFIERS = ("as", "expect", "expect_error", "within", "args")
 PROMISE_ACTIONS = ("init", "join", "call", "leave")
 PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode", "name", "message_contains")
 FAULT_ONLY_KEYS = ("websocket", "session")
-REFERENCES = ("$userId", "$element", "$call")
+REFERENCES = ("$userId", "$element", "$file", "$call")
 MEDIA_FILE_SUFFIX = {"camera": ".y4m", "microphone": ".wav"}
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -468,9 +468,23 @@ class _Builder:
             )
         allowed = (marks[0], "index", "field") if marks[0] == "$call" else (marks[0],)
         self.r.check_keys(entries, allowed, f"the {marks[0]} reference")
+        if marks[0] == "$file":
+            self.file_reference(entries["$file"][1])
+            return
         self.r.string(entries[marks[0]][1], marks[0])
         if marks[0] == "$call":
             method_path(self.r, entries["$call"][1])
+
+    def file_reference(self, node: yaml.Node) -> None:
+        spec = self.r.mapping(node, "$file")
+        self.r.check_keys(spec, ("name", "size", "type"), "$file")
+        if "name" not in spec or "size" not in spec:
+            raise self.r.fail(node, "$file needs name and size, e.g. {$file: {name: scan.pdf, size: 5242880}}")
+        self.r.string(spec["name"][1], "$file.name")
+        if self.r.integer(spec["size"][1], "$file.size") < 0:
+            raise self.r.fail(spec["size"][1], "$file.size is a number of bytes, 0 or more")
+        if "type" in spec:
+            self.r.string(spec["type"][1], "$file.type")
 
     def action_params(self, action: str, node: yaml.Node) -> Any:
         r = self.r

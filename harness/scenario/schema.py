@@ -150,8 +150,39 @@ def build_schema() -> Schema:
             "network_conditions": _network_conditions(),
             "http_fault": _http_fault(words),
             "step": _step(words),
+            "argument": _argument(),
         },
     }
+
+
+def _argument() -> Schema:
+    """A call argument: a plain value, or a reference the page resolves ($userId, $element, $file, $call)."""
+    references = {
+        "$userId": {"$userId": _text("A participant's display name.")},
+        "$element": {"$element": _text("A CSS selector.")},
+        "$file": {
+            "$file": {
+                "type": "object",
+                "properties": {"name": _text(), "size": {"type": "integer", "minimum": 0}, "type": {"type": "string"}},
+                "required": ["name", "size"],
+                "additionalProperties": False,
+            }
+        },
+        "$call": {"$call": _text("TARGET.getter"), "index": {"type": "integer"}, "field": _text()},
+    }
+    _pick(references, loader.REFERENCES, "argument reference")
+    shapes: list[Schema] = [
+        {"type": ["string", "number", "boolean", "null"]},
+        {"type": "array", "items": _ref("argument")},
+        {
+            "type": "object",
+            "propertyNames": {"not": {"pattern": "^\\$"}},
+            "additionalProperties": _ref("argument"),
+        },
+    ]
+    for name, properties in references.items():
+        shapes.append({"type": "object", "properties": properties, "required": [name], "additionalProperties": False})
+    return {"anyOf": shapes}
 
 
 def _pick(table: Mapping[str, Schema], names: Iterable[str], what: str) -> Schema:
@@ -433,7 +464,7 @@ def _modifiers() -> dict[str, Schema]:
         "expect": _choice(("resolved",), "The call's promise resolves."),
         "expect_error": _ref("error_pattern"),
         "within": _duration("Bound of the wait, e.g. 5s."),
-        "args": {"description": "The call's arguments.", "type": "array"},
+        "args": {"description": "The call's arguments.", "type": "array", "items": _ref("argument")},
     }
 
 

@@ -19,7 +19,7 @@ from harness.scenario.nodes import Reader, suggest
 ACCOUNTS_FILE = Path(__file__).with_name("accounts.yaml")
 DEFAULT_ACCOUNT = "default"
 
-Kind = Literal["flag", "capacity", "size-limit", "extensions"]
+Kind = Literal["flag", "capacity", "count", "size-limit", "interval", "extensions"]
 
 SWITCHES: dict[str, Kind] = {
     "video": "flag",
@@ -45,12 +45,16 @@ SWITCHES: dict[str, Kind] = {
     "subsession_broadcast_voice": "flag",
     "whiteboard": "flag",
     "max_participants": "capacity",
+    "max_subsessions": "count",
+    "command_channel_rate_limit_ms": "interval",
 }
 
 EXPECTED = {
     "flag": "true or false",
     "capacity": "a whole number of participants, at least 1",
+    "count": "a whole number, at least 1",
     "size-limit": "a whole number of bytes, at least 1, or null for no limit",
+    "interval": "a whole number of milliseconds, at least 1, or null for no limit",
     "extensions": "a list of file extensions such as [pdf, png]",
 }
 
@@ -145,9 +149,9 @@ def _check(name: str, value: Any) -> tuple[str, Any]:
     is_int = isinstance(value, int) and not isinstance(value, bool)
     if kind == "flag" and isinstance(value, bool):
         return "", value
-    if kind == "capacity" and is_int and value >= 1:
+    if kind in ("capacity", "count") and is_int and value >= 1:
         return "", value
-    if kind == "size-limit" and (value is None or (is_int and value >= 1)):
+    if kind in ("size-limit", "interval") and (value is None or (is_int and value >= 1)):
         return "", value
     if kind == "extensions" and isinstance(value, list | tuple) and all(_is_extension(v) for v in value):
         return "", [str(v).lower() for v in value]
