@@ -107,7 +107,7 @@ TARGETS: dict[str, tuple[str, ...]] = {
         "sendToAll",
         "sendFile",
         "downloadFile",
-                "setPrivilege",
+        "setPrivilege",
         "getPrivilege",
         "getHistory",
         "getReceivers",
