@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playwright.sync_api import BrowserContext
 from playwright.sync_api import Error as PlaywrightError
 
 if TYPE_CHECKING:
@@ -22,10 +23,35 @@ def folder_name(test_id: str) -> str:
 
 
 class Artifacts:
-    def __init__(self, root: Path | None, test_id: str, screenshot: str = "only-on-failure") -> None:
+    def __init__(
+        self, root: Path | None, test_id: str, screenshot: str = "only-on-failure", tracing: str = "off"
+    ) -> None:
         self.folder = root / folder_name(test_id) if root is not None else None
         self.screenshot = screenshot
+        self.tracing = tracing if self.folder is not None else "off"  # on | off | retain-on-failure
         self.problems: list[str] = []
+
+    def start_trace(self, context: BrowserContext) -> None:
+        if self.tracing == "off":
+            return
+        try:
+            context.tracing.start(screenshots=True, snapshots=True)
+        except PlaywrightError as error:
+            self.report(f"could not start the Playwright trace: {str(error).splitlines()[0]}")
+
+    def stop_trace(self, context: BrowserContext, participant: str, failed: bool) -> None:
+        """Keep the trace as trace-<participant>.zip (open it with `playwright show-trace`) when asked to."""
+        if self.tracing == "off":
+            return
+        keep = self.folder is not None and (self.tracing == "on" or failed)
+        try:
+            if keep and self.folder is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                context.tracing.stop(path=str(self.folder / f"trace-{participant}.zip"))
+            else:
+                context.tracing.stop()
+        except PlaywrightError as error:
+            self.report(f"could not save the trace of {participant}: {str(error).splitlines()[0]}")
 
     def write_run(self, run: ScenarioRun, failed: bool) -> None:
         if self.folder is None:

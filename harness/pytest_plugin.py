@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,15 @@ from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, Sc
 from harness.faults.shaper import NetworkShaper
 from harness.paths import real_sdk_dir, scenarios_dir
 from harness.pool import BrowserPool
-from harness.runner import RunContext, ScenarioRun, SdkProfile
+from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario, scenario_files
 from harness.scenario.model import Scenario
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
 SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
+RUNS = pytest.StashKey[list[dict[str, Any]]]()  # one summary per scenario run, for the HTML report
+OUTCOMES = pytest.StashKey[dict[str, list[str]]]()  # outcomes per scenario variant, for --repeat
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,6 +61,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         choices=("double", "real"),
         help="SDK implementation to run against (default: double)",
+    )
+    group.addoption(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each selected scenario N times and report any whose outcome changed between runs",
+    )
+    group.addoption(
+        "--html-report",
+        default=None,
+        metavar="PATH",
+        help="write an HTML report: the code coverage matrix and a timeline per scenario run",
     )
     group.addoption(
         "--browser-executable",
@@ -120,6 +135,8 @@ def index_scenarios(dirs: list[Path]) -> dict[str, Path]:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash.setdefault(REQUESTED, set())
     config.stash[SEEN_NAMES] = {}
+    config.stash[RUNS] = []
+    config.stash[OUTCOMES] = {}
     config.addinivalue_line("markers", "scenario: a Zoom Video SDK error scenario from a YAML file")
 
 
@@ -154,12 +171,17 @@ class ScenarioFile(pytest.File):
             raise ScenarioInputError(scenario.location, f"duplicate scenario name {scenario.name!r} (also in {other})")
         browsers = self.config.getoption("browser") or ["chromium"]
         sdks = self.config.getoption("sdk") or ["double"]
+        repeat = max(1, int(self.config.getoption("repeat")))
         for browser in browsers:
             for sdk in sdks:
                 label = browser if len(sdks) == 1 else f"{browser}-{sdk}"
-                item = ScenarioItem.from_parent(self, name=f"{scenario.name}[{label}]", callobj=run_scenario)
-                item.setup_scenario(scenario, browser, sdk)
-                yield item
+                for run in range(1, repeat + 1):
+                    suffix = f"-run{run}" if repeat > 1 else ""
+                    name = f"{scenario.name}[{label}{suffix}]"
+                    item = ScenarioItem.from_parent(self, name=name, callobj=run_scenario)
+                    item.setup_scenario(scenario, browser, sdk)
+                    item.variant = f"{scenario.name}[{label}]"
+                    yield item
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, HarnessError):
@@ -171,6 +193,7 @@ class ScenarioItem(pytest.Function):
     scenario: Scenario
     browser: str
     sdk: str
+    variant: str  # the scenario on this browser and SDK, the same for each --repeat run
 
     def setup_scenario(self, scenario: Scenario, browser: str, sdk: str) -> None:
         self.scenario, self.browser, self.sdk = scenario, browser, sdk
@@ -184,6 +207,13 @@ class ScenarioItem(pytest.Function):
             )
         elif sdk not in scenario.sdk:
             self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
+        elif sdk == "real" and needs_zoom(scenario) and zoom_credentials() is None:
+            self.add_marker(
+                pytest.mark.skip(
+                    reason="in a session on the real SDK: needs Zoom's servers, ZOOM_VIDEO_SDK_KEY and "
+                    "ZOOM_VIDEO_SDK_SECRET in the environment, and a network"
+                )
+            )
         elif sdk == "real" and real_sdk_dir() is None:
             self.add_marker(
                 pytest.mark.skip(reason="the real @zoom/videosdk is not installed: `npm ci` in fixtures/ (make setup)")
@@ -226,7 +256,9 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
     item = request.node
     assert isinstance(item, ScenarioItem)
     config = request.config
-    artifacts = Artifacts(Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"))
+    artifacts = Artifacts(
+        Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"), tracing_mode(config)
+    )
     context = RunContext(
         harness_runtime.pool,
         harness_runtime.service,
@@ -235,7 +267,75 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
         artifacts,
         shaper=harness_runtime.shaper,
     )
+    run = ScenarioRun(item.scenario, context)
     try:
-        ScenarioRun(item.scenario, context).run()
+        run.run()
     except ScenarioSkip as skip:
         pytest.skip(str(skip))
+    finally:
+        for code in run.observed_codes():
+            item.user_properties.append(("observed_code", code))
+        config.stash[RUNS].append(summarise(item, run))
+
+
+def tracing_mode(config: pytest.Config) -> str:
+    """pytest-playwright's --tracing; when not given, retain-on-failure (a failing run keeps its trace)."""
+    given = any(arg == "--tracing" or arg.startswith("--tracing=") for arg in config.invocation_params.args)
+    return str(config.getoption("tracing")) if given else "retain-on-failure"
+
+
+def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
+    return {
+        "nodeid": item.nodeid,
+        "variant": item.variant,
+        "scenario": item.scenario.name,
+        "summary": item.scenario.summary,
+        "browser": item.browser,
+        "sdk": item.sdk,
+        "steps": [
+            {"index": step.index, "title": step.title(), "participant": step.participant}
+            for step in item.scenario.steps
+        ],
+        "records": sorted(
+            (record for participant in run.participants.values() for record in participant.records),
+            key=lambda record: float(record.get("t", 0)),
+        ),
+        "participants": [participant.name for participant in item.scenario.participants],
+    }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if isinstance(item, ScenarioItem) and (report.when == "call" or (report.when == "setup" and report.skipped)):
+        item.config.stash[OUTCOMES].setdefault(item.variant, []).append(report.outcome)
+        for summary in item.config.stash[RUNS]:
+            if summary["nodeid"] == item.nodeid:
+                summary["outcome"] = report.outcome
+                summary["message"] = str(report.longrepr) if report.failed else ""
+    return report
+
+
+def flaky_variants(outcomes: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The scenario variants (scenario, browser, SDK) whose outcome changed between --repeat runs."""
+    return {variant: seen for variant, seen in outcomes.items() if len(set(seen)) > 1}
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    outcomes = config.stash.get(OUTCOMES, {})
+    if max(1, int(config.getoption("repeat"))) > 1:
+        flaky = flaky_variants(outcomes)
+        terminalreporter.section("scenario repeat")
+        if not flaky:
+            terminalreporter.write_line(f"--repeat: no scenario changed outcome ({len(outcomes)} scenario runs x N)")
+        for variant, seen in sorted(flaky.items()):
+            counts = ", ".join(f"{seen.count(o)} {o}" for o in sorted(set(seen)))
+            terminalreporter.write_line(f"FLAKY {variant}: {counts}")
+    path = config.getoption("html_report")
+    if path:
+        from harness.html_report import write_report
+
+        written = write_report(Path(path), config.stash.get(RUNS, []), scenario_dirs(config))
+        terminalreporter.write_line(f"harness: HTML report written to {written}")

@@ -6,6 +6,7 @@ Knows Playwright, not pytest. Every wait is bounded by the step's `within` and t
 from __future__ import annotations
 
 import itertools
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,7 +99,18 @@ class ScenarioRun:
             participant.drain()
         self.ctx.artifacts.write_run(self, failed)
         for participant in self.participants.values():
+            self.ctx.artifacts.stop_trace(participant.context, participant.name, failed)
             participant.close()
+
+    def observed_codes(self) -> list[int]:
+        """Every SDK error code seen in this run, any participant, in order."""
+        found = []
+        for participant in self.participants.values():
+            for record in participant.sdk_errors():
+                error = record.get("error")
+                if isinstance(error, dict) and isinstance(error.get("errorCode"), int):
+                    found.append(int(error["errorCode"]))
+        return found
 
     def check_browser_can_produce(self) -> None:
         """Skip (never pass silently) when the running browser cannot produce a world or fault used here."""
@@ -118,6 +130,7 @@ class ScenarioRun:
             options["proxy"] = path.proxy
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
+        self.ctx.artifacts.start_trace(context)
         participant = ParticipantPage(
             spec.name, spec.role, context, NetworkController(context, path), dict(spec.given.permissions), plan
         )
@@ -203,12 +216,18 @@ class ScenarioRun:
         params = step.params
         topic = params.get("topic", self.scenario.name)
         role = params.get("role", participant.role)
-        token = mint_token(self.credentials.key, self.credentials.secret, topic, ROLE_TYPE[role], params.get("token"))
+        key, secret = self.signing_credentials()
+        token = mint_token(key, secret, topic, ROLE_TYPE[role], params.get("token"))
         args = [topic, token, params.get("name", participant.name)]
         participant.display_name = args[2]
         if "password" in params:
             args.append(params["password"])
         self.check_outcome(step, self.sdk_call(participant, step, "client.join", args))
+
+    def signing_credentials(self) -> tuple[str, str]:
+        """The real SDK talks to Zoom: its tokens are signed with the user's Video SDK key when one is set."""
+        zoom = zoom_credentials() if self.ctx.sdk.name == "real" else None
+        return zoom or (self.credentials.key, self.credentials.secret)
 
     def step_call(self, participant: ParticipantPage, step: Step) -> None:
         self.check_outcome(step, self.sdk_call(participant, step, step.params, list(step.args)))
@@ -247,7 +266,7 @@ class ScenarioRun:
             participant.drain()
             events = participant.events()
             for index in range(participant.event_cursor, len(events)):
-                if events[index]["name"] == name and (not match or subset_match(match, events[index]["payload"])):
+                if events[index]["name"] == name and (match is None or subset_match(match, events[index]["payload"])):
                     return index
             return None
 
@@ -256,7 +275,7 @@ class ScenarioRun:
             seen = [e["payload"] for e in participant.events() if e["name"] == name]
             raise self.failure(
                 step,
-                f"expected event {name} matching {match} within {format_duration(wait)}",
+                f"expected event {name}{'' if match is None else f' matching {match}'} within {format_duration(wait)}",
                 f"observed {name} events: {seen or 'none'}",
             )
         participant.event_cursor = index + 1
@@ -386,6 +405,20 @@ class ScenarioRun:
             if time.monotonic() >= end:
                 return None
             self.page(participant).wait_for_timeout(POLL_MS)
+
+
+ZOOM_KEY_VARIABLES = ("ZOOM_VIDEO_SDK_KEY", "ZOOM_VIDEO_SDK_SECRET")
+
+
+def zoom_credentials() -> tuple[str, str] | None:
+    """The user's real Video SDK key and secret, from the environment, when both are set."""
+    key, secret = (os.environ.get(name, "") for name in ZOOM_KEY_VARIABLES)
+    return (key, secret) if key and secret else None
+
+
+def needs_zoom(scenario: Scenario) -> bool:
+    """A scenario that expects to be in a session needs Zoom's servers when it runs on the real SDK."""
+    return any(step.action == "join" and step.expect_error is None for step in scenario.steps)
 
 
 def first_line(error: BaseException) -> str:

@@ -10,7 +10,7 @@ from browser_world import CAPTURE, INPUTS, BrowserWorld
 from playwright.sync_api import Page
 
 from harness.faults import apply_fault
-from harness.scenario.model import HttpFault, NetworkConditions, WebSocketClose, World
+from harness.scenario.model import HttpFault, NetworkConditions, SessionAction, WebSocketClose, World
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token
 
@@ -164,3 +164,25 @@ def test_latency_delays_websocket_frames_and_http(world: BrowserWorld, service: 
     timed_fetch = """async () => { const t = performance.now();
         await fetch('/pages/blank.html?n=' + Math.random(), {cache: 'no-store'}); return performance.now() - t; }"""
     assert page.evaluate(timed_fetch) >= 400
+
+
+def test_virtual_clock_runs_timers_only_when_advanced(world: BrowserWorld) -> None:
+    page, participant = world.page(World(clock="virtual"))
+    page.evaluate("() => { window.fired = []; setTimeout(() => fired.push('20s'), 20000); }")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.fired") == []
+    participant.context.clock.run_for(20_000)
+    assert page.evaluate("() => window.fired") == ["20s"]
+
+
+def test_account_changes_reach_the_session_service(world: BrowserWorld, service: SessionService) -> None:
+    """A session fault is the back end's own action: the service's state changes, the browser is untouched."""
+    page, participant = world.page(World())
+    env = world.env()
+    creds_key = env.app_key
+    token = mint_token(creds_key, service.state.credentials[creds_key].secret, "acct", 1)
+    page.evaluate(OPEN_SESSION_SOCKET.replace("topic: 'net'", "topic: 'acct'"), token)
+    apply_fault(participant, World(session=SessionAction(account={"max_participants": 1})), env)
+    page.wait_for_function("() => window.inbox.some(m => m.evt === 'account-settings')", timeout=5000)
+    settings = page.evaluate("() => window.inbox.find(m => m.evt === 'account-settings').settings")
+    assert settings["max_participants"] == 1

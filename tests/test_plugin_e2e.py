@@ -167,3 +167,44 @@ def test_nothing_leaks_between_scenarios_sharing_a_browser(pytester: pytest.Pyte
     )
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*a-changes-everything*PASSED*", "*b-expects-a-normal-world*PASSED*"])
+
+
+def test_repeat_junit_html_and_trace(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """--repeat runs each scenario N times and says whether any changed outcome; JUnit carries the codes
+    expected and observed; the HTML report holds the matrix and a timeline; a failing run keeps its trace."""
+    wrong = tmp_path / "camera-wrong.yaml"
+    wrong.write_text(
+        (CATALOG / "camera-denied.yaml")
+        .read_text()
+        .replace("name: camera-denied", "name: camera-wrong")
+        .replace("errorCode: 6100", "errorCode: 6103")
+    )
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.html"
+    result = run(
+        pytester,
+        "--scenario",
+        "camera-denied",
+        "--scenario-file",
+        str(wrong),
+        "--repeat",
+        "2",
+        "--junitxml",
+        str(junit),
+        "--html-report",
+        str(report),
+    )
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(["*--repeat: no scenario changed outcome*", "*HTML report written to*"])
+    xml = junit.read_text()
+    assert 'name="expected_code" value="6100"' in xml and 'name="observed_code" value="6100"' in xml
+    page = report.read_text()
+    assert "Code coverage" in page and "camera-wrong[chromium]" in page and "VIDEO_CAMERA_PERMISSION_DENIED" in page
+    traces = list((pytester.path / "out").rglob("trace-me.zip"))
+    assert traces and all("camera-wrong" in str(trace) for trace in traces), "only failing runs keep a trace"
+
+
+def test_flaky_variants_are_those_whose_outcome_changed() -> None:
+    from harness.pytest_plugin import flaky_variants
+
+    seen = {"a[chromium]": ["passed", "passed"], "b[chromium]": ["passed", "failed", "passed"]}
+    assert flaky_variants(seen) == {"b[chromium]": ["passed", "failed", "passed"]}

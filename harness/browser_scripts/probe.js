@@ -17,6 +17,9 @@
     getSubsessionClient: 'subsession',
     getWhiteboardClient: 'whiteboard',
     getRealTimeMediaStreamsClient: 'rtms',
+    getBroadcastStreamingClient: 'broadcast',
+    getVoiceTranslatorClient: 'voicetranslator',
+    getIncomingLiveStreamClient: 'incominglivestream',
   };
   const records = [];
   const results = new Map();

@@ -514,8 +514,10 @@ class _Builder:
             if "name" not in entries:
                 raise r.fail(node, "wait_for_event needs the event's name, e.g. {name: connection-change}")
             match = entries.get("match")
-            if match is not None and not isinstance(match[1], yaml.MappingNode) and not is_null(match[1]):
-                raise r.fail(match[1], "match must be a mapping of payload fields, e.g. {state: Reconnecting}")
+            if match is not None and isinstance(match[1], yaml.SequenceNode):
+                raise r.fail(
+                    match[1], "match is a mapping of payload fields, e.g. {state: Reconnecting}, or a plain value"
+                )
             event = r.string(entries["name"][1], "event name")
             if event not in EVENTS:
                 raise r.fail(
@@ -524,7 +526,7 @@ class _Builder:
                 )
             return {
                 "name": event,
-                "match": r.value(match[1]) or {} if match else {},
+                "match": r.value(match[1]) if match and not is_null(match[1]) else None,
             }
         if action == "fill":
             return {

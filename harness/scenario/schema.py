@@ -497,7 +497,10 @@ def _actions(words: Vocabulary) -> dict[str, Schema]:
         "fault": _ref("fault"),
         "wait_for_event": mapping_action(
             "wait_for_event",
-            {"name": _choice(EVENTS, "The SDK event, e.g. connection-change."), "match": {"type": ["object", "null"]}},
+            {
+                "name": _choice(EVENTS, "The SDK event, e.g. connection-change."),
+                "match": {"type": ["object", "string", "number", "boolean", "null"]},
+            },
             "Wait for an SDK event whose payload contains match.",
             required=("name",),
         ),

@@ -1,0 +1,172 @@
+"""The double as a drop-in for @zoom/videosdk: the same named exports and enum values as the installed
+package, and a React + Vite app written for the package that builds and runs on the double by an alias."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.paths import REPO_ROOT, fixtures_dir, real_sdk_dir
+from harness.pool import BrowserPool
+
+DOUBLE = fixtures_dir() / "double"
+APP = fixtures_dir() / "dropin-app"
+EXTRACT = REPO_ROOT / "scripts" / "extract_enums.mjs"
+SNAPSHOT = DOUBLE / "test" / "package-exports.json"
+node = shutil.which("node")
+npm = shutil.which("npm")
+npx = shutil.which("npx")
+NPM_CI_TIMEOUT_S = 240
+BUILD_TIMEOUT_S = 120
+# npm's words for "the registry cannot be reached", as opposed to a broken package.json or lockfile.
+OFFLINE = re.compile(
+    r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|fetch failed"
+)
+# A string only the real package's bundle holds: its presence means the alias did not apply.
+REAL_SDK_MARKER = "InputMicDetector"
+
+needs_node = pytest.mark.skipif(node is None, reason="node is not installed")
+
+
+def run(args: list[str], cwd: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "npm_config_update_notifier": "false", "npm_config_fund": "false", "npm_config_audit": "false"}
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+
+
+def double_exports() -> dict[str, Any]:
+    """The double's module as data: export names, every enum as a plain object, ZoomVideo.VERSION."""
+    script = (
+        f"import({json.dumps((DOUBLE / 'index.js').as_uri())}).then(m => {{"
+        "  const enums = {};"
+        "  for (const [k, v] of Object.entries(m)) if (k !== 'default') enums[k] = { ...v };"
+        "  console.log(JSON.stringify({ exports: Object.keys(m).sort(), version: m.default.VERSION, enums }));"
+        "});"
+    )
+    done = run([node or "node", "--input-type=module", "-e", script], REPO_ROOT, 60)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def package_exports() -> dict[str, Any]:
+    done = run([node or "node", str(EXTRACT), "--print"], REPO_ROOT, 120)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def member_differences(ours: dict[str, Any], theirs: dict[str, Any]) -> str:
+    missing = {key: theirs[key] for key in theirs if key not in ours}
+    extra = {key: ours[key] for key in ours if key not in theirs}
+    changed = {key: (ours[key], theirs[key]) for key in theirs if key in ours and ours[key] != theirs[key]}
+    return f"missing {missing}, extra {extra}, (double, package) {changed}"
+
+
+@needs_node
+@pytest.mark.skipif(real_sdk_dir() is None, reason="@zoom/videosdk is not installed: run `npm ci` in fixtures/")
+def test_double_has_the_named_exports_and_enum_values_of_the_installed_package() -> None:
+    package = package_exports()
+    double = double_exports()
+    names = set(package["exports"]) - {"default"}
+    assert set(double["exports"]) - {"default"} == names, (
+        f"missing {sorted(names - set(double['exports']))}, extra {sorted(set(double['exports']) - names)}"
+    )
+    assert "default" in double["exports"]
+    assert double["version"] == package["default"]["VERSION"]
+    differing = {
+        name: member_differences(double["enums"][name], members)
+        for name, members in package["enums"].items()
+        if double["enums"][name] != members
+    }
+    assert not differing, "\n".join(f"{name}: {diff}" for name, diff in differing.items())
+
+
+@needs_node
+@pytest.mark.skipif(real_sdk_dir() is None, reason="@zoom/videosdk is not installed: run `npm ci` in fixtures/")
+def test_committed_snapshot_and_enums_module_are_up_to_date() -> None:
+    done = run([node or "node", str(EXTRACT), "--check"], REPO_ROOT, 120)
+    assert done.returncode == 0, done.stderr + done.stdout
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def built_app(tmp_path: Path) -> Path:
+    """`npm ci`, type check and `vite build` of a copy of fixtures/dropin-app beside a copy of the double."""
+    if npm is None or npx is None:
+        pytest.skip("npm is not installed: the drop-in app cannot be built")
+    app = tmp_path / "dropin-app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("node_modules", "dist"))
+    # symlinks=False: exception-codes.json is a link into harness/, copied as the file it points at.
+    shutil.copytree(DOUBLE, tmp_path / "double", ignore=shutil.ignore_patterns("test"))
+    try:
+        installed = run([npm, "ci", "--prefer-offline"], app, NPM_CI_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        pytest.skip(f"`npm ci` of the drop-in app took more than {NPM_CI_TIMEOUT_S} s (registry unreachable or slow)")
+    if installed.returncode != 0 and OFFLINE.search(installed.stderr):
+        pytest.skip(f"the npm registry is unreachable: {installed.stderr.strip().splitlines()[-1]}")
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    typed = run([npx, "--no", "--", "tsc", "--noEmit", "-p", "."], app, BUILD_TIMEOUT_S)
+    assert typed.returncode == 0, f"the app does not type-check against the double's typings:\n{typed.stdout[-3000:]}"
+    built = run([npx, "--no", "--", "vite", "build"], app, BUILD_TIMEOUT_S)
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    dist = app / "dist"
+    bundle = "".join(path.read_text(encoding="utf-8") for path in (dist / "assets").glob("*.js"))
+    assert REAL_SDK_MARKER not in bundle, (
+        "the real @zoom/videosdk was bundled: the alias in vite.config.js did not apply"
+    )
+    # What init() loads from `${location.origin}/lib`, as Zoom's sample serves the package's lib/ there.
+    shutil.copytree(DOUBLE / "lib", dist / "lib")
+    return dist
+
+
+@pytest.fixture
+def served(built_app: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_app)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+def test_sample_style_app_builds_and_runs_on_the_double(pool: BrowserPool, served: str) -> None:
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))["enums"]
+    context = pool.get("chromium", ()).new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{served}/index.html")
+        page.wait_for_selector("[data-init]:not([data-init='pending'])", timeout=15_000)
+        assert page.get_attribute("[data-init]", "data-init") == "ok", page.text_content("#client")
+        assert page.get_attribute("[data-singleton]", "data-singleton") == "true"
+        rows = page.eval_on_selector_all(
+            "#enums tr", "rows => rows.map(r => [r.dataset.name, r.dataset.type, r.querySelector('td').textContent])"
+        )
+    finally:
+        context.close()
+    assert not errors, errors
+    assert len(rows) >= 30
+    wrong = []
+    for name, kind, text in rows:
+        enum, member = name.split(".")
+        value = expected[enum][member]
+        if (kind, text) != (type(value).__name__.replace("str", "string").replace("int", "number"), str(value)):
+            wrong.append(f"{name}: rendered {kind} {text!r}, package has {value!r}")
+    assert not wrong, "\n".join(wrong)
