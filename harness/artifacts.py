@@ -79,6 +79,16 @@ class Artifacts:
                 except PlaywrightError as error:
                     self.report(f"screenshot of {participant.name} failed: {str(error).splitlines()[0]}")
 
+    def write_summary(self, summary: dict[str, Any]) -> None:
+        """run.json: the run's steps and records, read back for the HTML report (also under pytest-xdist)."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / "run.json").write_text(json.dumps(summary, default=str), encoding="utf-8")
+        except OSError as error:
+            self.report(f"could not write {self.folder / 'run.json'}: {error}")
+
     def report(self, message: str) -> None:
         self.problems.append(message)
         print(f"harness: artifact problem: {message}", file=sys.stderr)

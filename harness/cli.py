@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     cover = sub.add_parser("coverage", help="each documented error code: covered by which scenarios, or why not")
     cover.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     cover.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
+    cover.add_argument(
+        "--results",
+        type=Path,
+        default=Path("test-results/last-results.json"),
+        help="last results to show next to each scenario (written by every pytest run)",
+    )
     conform = sub.add_parser(
         "conformance", help="run the scenarios valid for both SDKs on the double and the real package; compare"
     )
@@ -47,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "list":
             return list_catalog(args.format)
         if args.command == "coverage":
-            return show_coverage(args.format, args.scenario_dir or scenarios_dir())
+            return show_coverage(args.format, args.scenario_dir or scenarios_dir(), args.results)
         if args.command == "conformance":
             return run_conformance(args.scenario, args.browser)
         if args.command == "run":
@@ -86,17 +92,18 @@ def check_paths(paths: list[Path]) -> int:
     return 1 if problems else 0
 
 
-def show_coverage(form: str, folder: Path) -> int:
-    from harness.coverage import coverage, coverage_json, coverage_markdown, load_catalog
+def show_coverage(form: str, folder: Path, results_file: Path) -> int:
+    from harness.coverage import coverage, coverage_json, coverage_markdown, last_results, load_catalog, with_results
 
     rows = coverage(load_catalog(folder))
+    results = last_results(results_file)
     if form == "json":
         print(coverage_json(rows))
     elif form == "markdown":
         print(coverage_markdown(rows))
     else:
         for row in rows:
-            detail = ", ".join(row.scenarios) if row.scenarios else row.reason
+            detail = with_results(row.scenarios, results) if row.scenarios else row.reason
             print(f"{row.code:>5} {row.constant:44} {row.status:12} {detail}")
     return 1 if any(row.status == "missing" for row in rows) else 0
 

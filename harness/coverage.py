@@ -57,6 +57,19 @@ def coverage_json(rows: list[CodeCoverage]) -> str:
     return json.dumps([asdict(row) for row in rows], indent=1)
 
 
+def last_results(path: Path) -> dict[str, str]:
+    """Scenario name -> outcome of its latest run (written by the pytest plugin), or {} before any run."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(name): str(outcome) for name, outcome in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+def with_results(names: list[str], results: dict[str, str]) -> str:
+    return ", ".join(f"{name} ({results[name]})" if name in results else name for name in names)
+
+
 def coverage_markdown(rows: list[CodeCoverage]) -> str:
     counts = {status: sum(1 for row in rows if row.status == status) for status in STATUSES}
     lines = [

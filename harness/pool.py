@@ -38,10 +38,21 @@ class LaunchSignature:
 
 
 class BrowserPool:
-    def __init__(self, playwright: Playwright, explicit_executable: str | None, headless: bool) -> None:
+    def __init__(
+        self,
+        playwright: Playwright,
+        explicit_executable: str | None,
+        headless: bool,
+        connect: str | None = None,
+        probe_url: str = "",
+    ) -> None:
         self.playwright = playwright
         self.explicit = explicit_executable
         self.headless = headless
+        self.connect = connect  # a remote browser's WebSocket endpoint: used instead of launching
+        self.probe_url = probe_url  # a loopback page of the session service, to check a remote browser
+        self.remote: dict[str, Browser] = {}
+        self.checked: set[LaunchSignature] = set()
         self.browsers: dict[LaunchSignature, Browser] = {}
         self._found: FoundBrowser | None = None
         self._found_firefox: FoundBrowser | None = None
@@ -61,12 +72,32 @@ class BrowserPool:
     ) -> Browser:
         """The shared browser for these flags (Chromium) or these prefs on top of the base ones (Firefox)."""
         signature = self._signature(browser, extra_args, firefox_prefs)
+        if self.connect:
+            return self._remote(browser, signature)
         current = self.browsers.get(signature)
         if current is not None and current.is_connected():
             return current
         launched = self._launch_firefox(signature) if browser == "firefox" else self._launch_chromium(signature)
         self.browsers[signature] = launched
         return launched
+
+    def _remote(self, browser: str, signature: LaunchSignature) -> Browser:
+        from harness import remote
+
+        assert self.connect is not None
+        current = self.remote.get(browser)
+        if current is None or not current.is_connected():
+            current = self.remote[browser] = remote.connect(self.playwright, browser, self.connect)
+            self.checked.clear()
+        if signature not in self.checked:
+            needs = (
+                remote.DeviceNeeds.of(signature.args)
+                if browser == "chromium"
+                else remote.DeviceNeeds.of_firefox(signature.prefs)
+            )
+            remote.check_devices(current, self.connect, needs, self.probe_url, browser)
+            self.checked.add(signature)
+        return current
 
     def _signature(
         self, browser: str, extra_args: tuple[str, ...], firefox_prefs: dict[str, PrefValue] | None
@@ -113,7 +144,7 @@ class BrowserPool:
         return launched
 
     def close(self) -> None:
-        for browser in self.browsers.values():
+        for browser in [*self.browsers.values(), *self.remote.values()]:
             with contextlib.suppress(Error):
                 browser.close()
         self.browsers.clear()

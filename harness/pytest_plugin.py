@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from collections.abc import Generator, Iterator
+import json
+import re
+import sys
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +32,11 @@ from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
 SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
-RUNS = pytest.StashKey[list[dict[str, Any]]]()  # one summary per scenario run, for the HTML report
-OUTCOMES = pytest.StashKey[dict[str, list[str]]]()  # outcomes per scenario variant, for --repeat
+# Outcome and failure text per scenario run (nodeid), seen where reports arrive: in the main process, under
+# pytest-xdist too. The runs' timelines are in their artifact folders (run.json), written by the workers.
+CONFIG_REPORTS: dict[str, tuple[str, str]] = {}
+SESSION_START = [0.0]  # when this pytest session began: run.json files older than it are a previous run's
+REPEAT_SUFFIX = re.compile(r"-run\d+\]$")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -74,6 +81,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="PATH",
         help="write an HTML report: the code coverage matrix and a timeline per scenario run",
+    )
+    group.addoption(
+        "--connect",
+        default=None,
+        metavar="WS_ENDPOINT",
+        help="run on a browser served elsewhere (playwright launch-server / run-server) instead of launching one",
     )
     group.addoption(
         "--browser-executable",
@@ -135,8 +148,8 @@ def index_scenarios(dirs: list[Path]) -> dict[str, Path]:
 def pytest_configure(config: pytest.Config) -> None:
     config.stash.setdefault(REQUESTED, set())
     config.stash[SEEN_NAMES] = {}
-    config.stash[RUNS] = []
-    config.stash[OUTCOMES] = {}
+    CONFIG_REPORTS.clear()
+    SESSION_START[0] = time.time() - 1
     config.addinivalue_line("markers", "scenario: a Zoom Video SDK error scenario from a YAML file")
 
 
@@ -241,7 +254,11 @@ class HarnessRuntime:
 def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iterator[HarnessRuntime]:
     service = SessionService().start()
     pool = BrowserPool(
-        playwright, pytestconfig.getoption("browser_executable"), headless=not pytestconfig.getoption("headed")
+        playwright,
+        pytestconfig.getoption("browser_executable"),
+        headless=not pytestconfig.getoption("headed"),
+        connect=pytestconfig.getoption("connect"),
+        probe_url=f"{service.base_url}/pages/blank.html",
     )
     shaper = NetworkShaper()
     try:
@@ -268,14 +285,20 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
         shaper=harness_runtime.shaper,
     )
     run = ScenarioRun(item.scenario, context)
+    outcome, message = "failed", ""
     try:
         run.run()
+        outcome = "passed"
     except ScenarioSkip as skip:
+        outcome, message = "skipped", str(skip)
         pytest.skip(str(skip))
+    except BaseException as error:
+        outcome, message = ("failed" if isinstance(error, AssertionError) else "error"), str(error)
+        raise
     finally:
         for code in run.observed_codes():
             item.user_properties.append(("observed_code", code))
-        config.stash[RUNS].append(summarise(item, run))
+        artifacts.write_summary(summarise(item, run) | {"outcome": outcome, "message": message})
 
 
 def tracing_mode(config: pytest.Config) -> str:
@@ -304,18 +327,39 @@ def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
     }
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(
-    item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    if isinstance(item, ScenarioItem) and (report.when == "call" or (report.when == "setup" and report.skipped)):
-        item.config.stash[OUTCOMES].setdefault(item.variant, []).append(report.outcome)
-        for summary in item.config.stash[RUNS]:
-            if summary["nodeid"] == item.nodeid:
-                summary["outcome"] = report.outcome
-                summary["message"] = str(report.longrepr) if report.failed else ""
-    return report
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if ".y" not in report.nodeid.split("::")[0][-5:]:
+        return  # not a scenario
+    if report.when == "call" or (report.when == "setup" and report.skipped):
+        message = str(report.longrepr) if report.failed else ""
+        CONFIG_REPORTS.setdefault(report.nodeid, (report.outcome, message))
+
+
+def run_summaries(output: Path, since: float) -> list[dict[str, Any]]:
+    """The timelines this session's runs left in their artifact folders (workers' too, under pytest-xdist)."""
+    found = []
+    for path in sorted(output.glob("*/run.json")):
+        try:
+            if path.stat().st_mtime >= since:
+                found.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def write_last_results(output: Path, reports: dict[str, tuple[str, str]]) -> None:
+    """`<output>/last-results.json`: scenario name -> outcome of its latest run, for `harness coverage`."""
+    if not reports:
+        return
+    latest: dict[str, str] = {}
+    for nodeid, (outcome, _) in reports.items():
+        name = nodeid.split("::")[-1].split("[")[0]
+        latest[name] = outcome if latest.get(name) in (None, "passed", "skipped") else latest[name]
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+        (output / "last-results.json").write_text(json.dumps(latest, indent=1, sort_keys=True), encoding="utf-8")
+    except OSError as error:
+        print(f"harness: artifact problem: could not write {output / 'last-results.json'}: {error}", file=sys.stderr)
 
 
 def flaky_variants(outcomes: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -324,7 +368,10 @@ def flaky_variants(outcomes: dict[str, list[str]]) -> dict[str, list[str]]:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    outcomes = config.stash.get(OUTCOMES, {})
+    reports = CONFIG_REPORTS
+    outcomes: dict[str, list[str]] = {}
+    for nodeid, (outcome, _) in reports.items():
+        outcomes.setdefault(REPEAT_SUFFIX.sub("]", nodeid), []).append(outcome)
     if max(1, int(config.getoption("repeat"))) > 1:
         flaky = flaky_variants(outcomes)
         terminalreporter.section("scenario repeat")
@@ -333,9 +380,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         for variant, seen in sorted(flaky.items()):
             counts = ", ".join(f"{seen.count(o)} {o}" for o in sorted(set(seen)))
             terminalreporter.write_line(f"FLAKY {variant}: {counts}")
+    write_last_results(Path(config.getoption("output")), reports)
     path = config.getoption("html_report")
     if path:
         from harness.html_report import write_report
 
-        written = write_report(Path(path), config.stash.get(RUNS, []), scenario_dirs(config))
+        runs = run_summaries(Path(config.getoption("output")), SESSION_START[0])
+        written = write_report(Path(path), runs, scenario_dirs(config))
         terminalreporter.write_line(f"harness: HTML report written to {written}")

@@ -63,7 +63,14 @@ def test_unknown_account_names_the_valid_ones() -> None:
     )
 
 
-SAMPLE_VALUE = {"capacity": "5000", "count": "50", "extensions": "[]", "size-limit": "null", "interval": "null"}
+SAMPLE_VALUE = {
+    "capacity": "5000",
+    "count": "50",
+    "extensions": "[]",
+    "codes": "[]",
+    "size-limit": "null",
+    "interval": "null",
+}
 DEFAULT = "default:\n" + "".join(f"  {name}: {SAMPLE_VALUE.get(kind, 'true')}\n" for name, kind in SWITCHES.items())
 
 BAD_FILES = [

@@ -34,3 +34,18 @@ def test_every_unreachable_code_says_why_and_every_listed_code_is_real() -> None
     rows = coverage(load_catalog(ROOT / "scenarios"))
     assert all(row.reason for row in rows if row.status == "unreachable")
     assert all(row.scenarios for row in rows if row.status == "covered")
+
+
+def test_every_listed_code_is_asserted_by_a_step() -> None:
+    """A scenario's `codes` are what it reproduces: each must be expected by one of its steps (or, for a
+    code the app itself meets and shows, by an allow_errors entry next to an expect_text)."""
+    unasserted = []
+    for scenario in load_catalog(ROOT / "scenarios"):
+        asserted = {
+            code
+            for pattern in [step.expect_error for step in scenario.steps if step.expect_error]
+            + list(scenario.allow_errors)
+            for code in (pattern.error_codes or ())
+        }
+        unasserted += [f"{scenario.name}: {code}" for code in scenario.codes if code not in asserted]
+    assert not unasserted, unasserted

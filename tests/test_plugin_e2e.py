@@ -56,7 +56,7 @@ def test_wrong_expectation_fails_naming_both_codes(pytester: pytest.Pytester, tm
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:10:5*",
+            "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:11:5*",
             "*expected a rejection with 6103 VIDEO_CAMERA_TAKEN*",
             "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
         ]

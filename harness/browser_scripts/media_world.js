@@ -3,7 +3,9 @@
 // microphone, a busy device, a dismissed prompt, a permission denied by the operating system, a device
 // unplugged while in use. The rejections are the exact DOMExceptions Chromium produces in those
 // situations; an unplugged device's live tracks end and the device leaves the device list, as when a
-// USB camera is pulled out.
+// USB camera is pulled out. The screen picker (getDisplayMedia): a person who cancels it, or an operating
+// system that refuses screen recording, gets Chromium's NotAllowedError; a shared screen stopped from the
+// browser's sharing bar ends its tracks. A screen the person picks is the browser's own answer.
 (function (config) {
   'use strict';
   if (window.__harnessMediaWorld) return; // installed once per document
@@ -13,9 +15,11 @@
   const INPUT = { camera: 'videoinput', microphone: 'audioinput' };
   const TRACK_KIND = { camera: 'video', microphone: 'audio' };
   const state = { camera: config.camera || {}, microphone: config.microphone || {} };
+  const screen = Object.assign({}, config.screen || {});
   const realGetUserMedia = devices.getUserMedia.bind(devices);
   const realEnumerate = devices.enumerateDevices.bind(devices);
   const live = new Set(); // tracks handed to the page, so an unplug can end them
+  const shared = new Set(); // tracks of a screen share, so "Stop sharing" can end them
   // The running browser's own words (Chromium's unless the harness says otherwise).
   const messages = Object.assign({ notFound: 'Requested device not found' }, config.messages || {});
 
@@ -26,6 +30,8 @@
   function refusal(kind) {
     const world = state[kind];
     if (gone(kind)) return new DOMException(messages.notFound, 'NotFoundError');
+    // Only where the fake screen picker allows every capture does the script answer a plain denial.
+    if (world.permission === 'denied') return new DOMException('Permission denied', 'NotAllowedError');
     if (world.permission === 'prompt-dismissed') return new DOMException('Permission dismissed', 'NotAllowedError');
     if (world.permission === 'denied-by-system') return new DOMException('Permission denied by system', 'NotAllowedError');
     if (world.device === 'busy') return new DOMException('Device in use', 'NotReadableError');
@@ -53,6 +59,33 @@
     return stream;
   });
 
+  // A platform without getDisplayMedia (platform.js removed it) keeps lacking it.
+  if (typeof devices.getDisplayMedia === 'function') {
+    const realGetDisplayMedia = devices.getDisplayMedia.bind(devices);
+    devices.getDisplayMedia = patched('getDisplayMedia', async function getDisplayMedia(options) {
+      if (screen.permission === 'denied') throw new DOMException('Permission denied', 'NotAllowedError');
+      if (screen.permission === 'denied-by-system') {
+        throw new DOMException('Permission denied by system', 'NotAllowedError');
+      }
+      const stream = await realGetDisplayMedia(options);
+      for (const track of stream.getTracks()) {
+        shared.add(track);
+        track.addEventListener('ended', () => shared.delete(track));
+      }
+      return stream;
+    });
+  }
+
+  // What the browser's "Stop sharing" button does: every shared track ends.
+  function stopSharing() {
+    for (const track of Array.from(shared)) {
+      shared.delete(track);
+      if (track.readyState === 'ended') continue;
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    }
+  }
+
   devices.enumerateDevices = patched('enumerateDevices', async function enumerateDevices() {
     const list = await realEnumerate();
     return list.filter((info) => !Object.keys(INPUT).some((kind) => gone(kind) && info.kind === INPUT[kind]));
@@ -72,6 +105,10 @@
     update(change) {
       let listChanged = false;
       for (const kind of Object.keys(change)) {
+        if (kind === 'screen') {
+          if (change.screen.device === 'stopped') stopSharing();
+          continue;
+        }
         const wasGone = gone(kind);
         Object.assign(state[kind], change[kind]);
         if (gone(kind)) endTracks(kind);

@@ -2,7 +2,16 @@
 N cameras, and `device-count=0` is a real "no camera"; the file flags make the fake devices play a
 clip. What Chromium has no flag for (no microphone, a busy device, a dismissed prompt, a system-level
 denial, a device pulled out mid-call) is produced by a script installed before the page loads that
-makes `navigator.mediaDevices` answer with Chromium's exact DOMExceptions (media_world.js)."""
+makes `navigator.mediaDevices` answer with Chromium's exact DOMExceptions (media_world.js).
+
+The screen picker (getDisplayMedia): headless Chromium shows none, so the call waits forever unless a
+flag answers it. `--use-fake-ui-for-media-stream` picks Chromium's fake screen ("screen:-3:0", a
+1280x720 monitor) for a person who shares; it also accepts every camera and microphone prompt, so in that
+browser a camera or microphone denial is answered by the media world script, with the exception Chromium
+gives without the flag. A person who cancels the picker, or an operating system that refuses screen
+recording, is the script's answer too (`--use-fake-ui-for-media-stream=deny` gives the same
+NotAllowedError, but for the camera and microphone as well). "Stop sharing" mid-session ends the shared
+tracks, as the browser's sharing bar does."""
 
 from __future__ import annotations
 
@@ -13,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from harness.errors import HarnessError
 from harness.faults import media_files
 from harness.faults.permissions import SCRIPTED
-from harness.scenario.model import CLIP_PREFIX
+from harness.scenario.model import CLIP_PREFIX, SCREEN
 
 if TYPE_CHECKING:
     from harness.participant import ParticipantPage
@@ -21,11 +30,25 @@ if TYPE_CHECKING:
 FAKE_DEVICES = "--use-fake-device-for-media-stream"
 VIDEO_FILE = "--use-file-for-fake-video-capture"
 AUDIO_FILE = "--use-file-for-fake-audio-capture"
+# Answers every capture prompt with "allow"; for getDisplayMedia it picks the fake screen.
+FAKE_PICKER = "--use-fake-ui-for-media-stream"
 
 
-def launch_args(devices: dict[str, str], counts: dict[str, int], files: dict[str, str]) -> list[str]:
+def shares_screen(permissions: dict[str, str] | None) -> bool:
+    """Whether the person picks a screen when asked: Chromium then runs with the fake picker."""
+    return permissions is not None and permissions.get(SCREEN) == "granted"
+
+
+def launch_args(
+    devices: dict[str, str],
+    counts: dict[str, int],
+    files: dict[str, str],
+    permissions: dict[str, str] | None = None,
+) -> list[str]:
     cameras = 0 if devices.get("camera") == "absent" else counts.get("camera", 1)
     args = [FAKE_DEVICES if cameras == 1 else f"{FAKE_DEVICES}=device-count={cameras}"]
+    if shares_screen(permissions):
+        args.append(FAKE_PICKER)
     if "camera" in files:
         args.append(f"{VIDEO_FILE}={media_path('camera', files['camera'])}")
     if "microphone" in files:
@@ -50,6 +73,8 @@ def media_world(
 ) -> dict[str, Any]:
     """Configuration of the media world script: only what the browser cannot do by itself."""
     config: dict[str, Any] = {}
+    # The fake picker allows every capture, so a denial must come from the script in that browser.
+    scripted = (*SCRIPTED, "denied") if shares_screen(permissions) else SCRIPTED
     for kind in ("camera", "microphone"):
         entry: dict[str, str] = {}
         device = devices.get(kind, "present")
@@ -57,14 +82,18 @@ def media_world(
         # devices. Firefox removes either by pref (scripted_absence=False).
         if device == "busy" or (device == "absent" and kind == "microphone" and scripted_absence):
             entry["device"] = device
-        if permissions.get(kind) in SCRIPTED:
+        if permissions.get(kind) in scripted:
             entry["permission"] = permissions[kind]
         config[kind] = entry
+    # A granted screen is the fake picker's real answer; the script answers only a refusal.
+    screen = permissions.get(SCREEN)
+    config[SCREEN] = {"permission": screen} if screen and screen != "granted" else {}
     return config
 
 
 def change(participant: ParticipantPage, devices: dict[str, str]) -> None:
-    """Mid-session: a device becomes busy, is unplugged (its live tracks end), or comes back."""
+    """Mid-session: a device becomes busy, is unplugged (its live tracks end), or comes back; a shared
+    screen is stopped from the browser's sharing bar (its tracks end)."""
     update_media_world(participant, {kind: {"device": state} for kind, state in devices.items()})
 
 

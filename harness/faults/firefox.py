@@ -21,7 +21,7 @@ MESSAGES = {"notFound": "The object can not be found here."}
 def prefs(world: World) -> dict[str, PrefValue]:
     result: dict[str, PrefValue] = {}
     for kind, state in world.permissions.items():
-        if state == "denied":
+        if state == "denied" and kind in PERMISSION_PREF:
             result[PERMISSION_PREF[kind]] = BLOCK
     for kind, state in world.devices.items():
         if state == "absent":
@@ -31,6 +31,11 @@ def prefs(world: World) -> dict[str, PrefValue]:
 
 def unsupported(world: World, *, mid_session: bool) -> str | None:
     """Why Firefox cannot produce this world (or this fault), or None when it can."""
+    if "screen" in world.permissions or "screen" in world.devices:
+        return (
+            "the screen picker (getDisplayMedia) is produced with Chromium's fake picker flag; Firefox's picker "
+            "has no such switch and its answers have not been measured here"
+        )
     scripted = [state for state in world.permissions.values() if state in ("prompt-dismissed", "denied-by-system")]
     if scripted:
         return (

@@ -4,7 +4,10 @@ context; a denied one is not, so Chromium answers getUserMedia with its real Not
 Mid-session, Chromium's own permission store changes (CDP `Browser.setPermission` for the context):
 `permissions.query` reports the new state, its `change` event fires, and live capture ends, as when a
 person revokes the camera in the site settings. A dismissed prompt or a system-level denial is only
-what the next getUserMedia answers, so those go to the media world script."""
+what the next getUserMedia answers, so those go to the media world script.
+
+`screen` is not a browser permission here: it is what the person answers in the screen picker, set in
+`given` (devices.py turns it into the fake picker flag or the media world script's answer)."""
 
 from __future__ import annotations
 
@@ -31,8 +34,10 @@ def granted(permissions: dict[str, str]) -> list[str]:
 
 def change(participant: ParticipantPage, permissions: dict[str, str], origin: str) -> None:
     """Grant or revoke mid-session, one kind at a time, without touching the others."""
-    from harness.faults.devices import update_media_world
+    from harness.faults.devices import FAKE_PICKER, update_media_world
 
+    if "screen" in permissions:
+        raise HarnessError("the screen picker's answer is set in `given` only (the loader refuses it mid-session)")
     page = participant.page
     if page is None:
         raise HarnessError("permissions can change mid-session only once the page is open")
@@ -53,7 +58,10 @@ def change(participant: ParticipantPage, permissions: dict[str, str], origin: st
                 "browserContextId": context_id,
             },
         )
-    scripted = {kind: {"permission": state if state in SCRIPTED else None} for kind, state in permissions.items()}
+    # With the fake screen picker (a screen-sharing world) the browser allows every capture, so the
+    # script must answer a revocation as Chromium would have.
+    answered = (*SCRIPTED, "denied") if FAKE_PICKER in participant.plan.launch_args else SCRIPTED
+    scripted = {kind: {"permission": state if state in answered else None} for kind, state in permissions.items()}
     update_media_world(participant, scripted)
     participant.permissions = {**participant.permissions, **permissions}
 

@@ -62,7 +62,9 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         media["messages"] = firefox.MESSAGES
     scripts.append(browser_script("media_world.js", media))
     return ContextPlan(
-        launch_args=tuple(devices.launch_args(world.devices, world.device_counts, world.device_files))
+        launch_args=tuple(
+            devices.launch_args(world.devices, world.device_counts, world.device_files, world.permissions)
+        )
         if chromium
         else (),
         permissions=tuple(permissions.granted(world.permissions)) if chromium else (),

@@ -193,7 +193,7 @@ class _Builder:
         r.check_keys(entries, allowed, what)
         fields: dict[str, Any] = {}
         if "permissions" in entries:
-            fields["permissions"] = self.per_kind(entries["permissions"][1], "permission", model.PERMISSION_STATES)
+            fields["permissions"] = self.permissions(entries["permissions"][1], mid_session)
         if "devices" in entries:
             fields.update(self.devices(entries["devices"][1], mid_session))
         if "network" in entries:
@@ -216,19 +216,44 @@ class _Builder:
             fields["clock"] = r.choice(entries["clock"][1], "clock", model.CLOCK_MODES)
         return World(**fields)
 
-    def per_kind(self, node: yaml.Node, what: str, states: tuple[str, ...]) -> dict[str, str]:
-        entries = self.r.mapping(node, f"{what}s")
-        self.r.check_keys(entries, model.MEDIA_KINDS, f"{what}s")
-        return {kind: self.r.choice(value, what, states) for kind, (_, value) in entries.items()}
+    def permissions(self, node: yaml.Node, mid_session: bool) -> dict[str, str]:
+        """Camera and microphone permissions; `screen` is the person's answer in the screen picker."""
+        r = self.r
+        entries = r.mapping(node, "permissions")
+        r.check_keys(entries, model.PERMISSION_KINDS, "permissions")
+        result = {}
+        for kind, (key_node, value) in entries.items():
+            if kind != model.SCREEN:
+                result[kind] = r.choice(value, "permission", model.PERMISSION_STATES)
+                continue
+            if mid_session:
+                raise r.fail(
+                    key_node,
+                    "the screen picker's answer is part of `given`; mid-session, `devices: {screen: stopped}` is the "
+                    "person clicking 'Stop sharing'",
+                )
+            if r.value(value) == "prompt-dismissed":
+                raise r.fail(value, "a screen picker has no dismissal apart from cancelling it: use `screen: denied`")
+            result[kind] = r.choice(value, "screen permission", model.SCREEN_PERMISSION_STATES)
+        return result
 
     def devices(self, node: yaml.Node, mid_session: bool) -> dict[str, Any]:
         """`camera: busy`, or the long form `camera: {state: present, count: 2, file: clip.y4m}`."""
         r = self.r
         states = model.FAULT_DEVICE_STATES if mid_session else model.DEVICE_STATES
         entries = r.mapping(node, "devices")
-        r.check_keys(entries, model.MEDIA_KINDS, "devices")
+        if model.SCREEN in entries and not mid_session:
+            raise r.fail(
+                entries[model.SCREEN][0],
+                "a screen is offered by the picker, not plugged in: use `permissions: {screen: granted}` in `given`, "
+                "and `devices: {screen: stopped}` mid-session",
+            )
+        r.check_keys(entries, (*model.MEDIA_KINDS, model.SCREEN) if mid_session else model.MEDIA_KINDS, "devices")
         result: dict[str, Any] = {"devices": {}, "device_counts": {}, "device_files": {}}
         for kind, (_, value) in entries.items():
+            if kind == model.SCREEN:
+                result["devices"][kind] = r.choice(value, "screen state", model.FAULT_SCREEN_STATES)
+                continue
             if not isinstance(value, yaml.MappingNode):
                 result["devices"][kind] = r.choice(value, "device state", states)
                 continue

@@ -11,6 +11,14 @@ PERMISSION_STATES = ("granted", "denied", "prompt-dismissed", "denied-by-system"
 DEVICE_STATES = ("present", "absent", "busy")
 FAULT_DEVICE_STATES = (*DEVICE_STATES, "unplugged")
 MEDIA_KINDS = ("camera", "microphone")
+# The screen picker of getDisplayMedia: what the person answers in it (`given` only). Chromium's picker has
+# no dismissal apart from cancelling, so `prompt-dismissed` is not a screen answer.
+SCREEN = "screen"
+PERMISSION_KINDS = (*MEDIA_KINDS, SCREEN)
+SCREEN_PERMISSION_STATES = ("granted", "denied", "denied-by-system")
+# Mid-session, under `devices`: the person clicks "Stop sharing" in the browser's sharing bar (the shared
+# track ends).
+FAULT_SCREEN_STATES = ("stopped",)
 MAX_DEVICE_COUNT = 4
 # Clips the harness generates itself for fake capture (media_files.py), by kind.
 MEDIA_CLIPS = {"camera": ("bars", "black"), "microphone": ("tone", "silence")}

@@ -321,12 +321,34 @@ def _world_kinds(words: Vocabulary, *, mid_session: bool) -> dict[str, Schema]:
     network_states = words.fault_network_states if mid_session else words.network_states
     return {
         "permissions": _mapping(
-            {kind: _choice(model.PERMISSION_STATES) for kind in model.MEDIA_KINDS},
+            {
+                **{kind: _choice(model.PERMISSION_STATES) for kind in model.MEDIA_KINDS},
+                **(
+                    {}
+                    if mid_session
+                    else {
+                        model.SCREEN: _choice(
+                            model.SCREEN_PERMISSION_STATES, "What the person answers in the screen picker."
+                        )
+                    }
+                ),
+            },
             nullable=True,
             description="Browser permission per device kind.",
         ),
         "devices": _mapping(
-            {kind: _device(words, kind, mid_session=mid_session) for kind in model.MEDIA_KINDS},
+            {
+                **{kind: _device(words, kind, mid_session=mid_session) for kind in model.MEDIA_KINDS},
+                **(
+                    {
+                        model.SCREEN: _choice(
+                            model.FAULT_SCREEN_STATES, "stopped: the person clicks 'Stop sharing' in the browser."
+                        )
+                    }
+                    if mid_session
+                    else {}
+                ),
+            },
             nullable=True,
             description="Media devices of the computer.",
         ),

@@ -19,7 +19,7 @@ from harness.scenario.nodes import Reader, suggest
 ACCOUNTS_FILE = Path(__file__).with_name("accounts.yaml")
 DEFAULT_ACCOUNT = "default"
 
-Kind = Literal["flag", "capacity", "count", "size-limit", "interval", "extensions"]
+Kind = Literal["flag", "capacity", "count", "size-limit", "interval", "extensions", "codes"]
 
 SWITCHES: dict[str, Kind] = {
     "video": "flag",
@@ -46,6 +46,9 @@ SWITCHES: dict[str, Kind] = {
     "whiteboard": "flag",
     "max_participants": "capacity",
     "max_subsessions": "count",
+    "media_processor": "flag",
+    "participant_rename": "flag",
+    "call_out_countries": "codes",
     "command_channel_rate_limit_ms": "interval",
 }
 
@@ -56,6 +59,7 @@ EXPECTED = {
     "size-limit": "a whole number of bytes, at least 1, or null for no limit",
     "interval": "a whole number of milliseconds, at least 1, or null for no limit",
     "extensions": "a list of file extensions such as [pdf, png]",
+    "codes": "a list of country codes such as [US, DE]",
 }
 
 _cache: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
@@ -155,6 +159,8 @@ def _check(name: str, value: Any) -> tuple[str, Any]:
         return "", value
     if kind == "extensions" and isinstance(value, list | tuple) and all(_is_extension(v) for v in value):
         return "", [str(v).lower() for v in value]
+    if kind == "codes" and isinstance(value, list | tuple) and all(isinstance(v, str) and v for v in value):
+        return "", [str(v).upper() for v in value]
     return EXPECTED[kind], None
 
 

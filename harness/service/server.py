@@ -342,6 +342,10 @@ class _Handlers:
                 return True
             elif evt == "feature":
                 await self._feature(room, member, data)
+            elif evt == "remove-user" and (member.is_host or member.is_manager):
+                await self._host_removes(room, member, data.get("userId"))
+            elif evt == "rename":
+                await self._rename(room, member, data.get("userId"), data.get("displayName"))
         return False
 
     async def _feature(self, room: Room, member: Member, data: dict[str, Any]) -> None:
@@ -420,6 +424,26 @@ class _Handlers:
         self.state.record("removed", topic=room.topic, userId=member.user_id, name=member.name)
         await self._close_member(member, KICKED)
         await self._broadcast(room, {"evt": "user-removed", "user": member.public()})
+
+    async def _host_removes(self, room: Room, host: Member, user_id: Any) -> None:
+        """The host (or a manager) removes someone from the session with client.removeUser."""
+        target = room.members.get(user_id) if isinstance(user_id, int) else None
+        if target is None or target is host:
+            return
+        self.state.rooms.remove(room, target)
+        self.state.record("removed", topic=room.topic, userId=target.user_id, name=target.name, by=host.user_id)
+        await self._close_member(target, KICKED)
+        await self._broadcast(room, {"evt": "user-removed", "user": target.public()})
+
+    async def _rename(self, room: Room, member: Member, user_id: Any, name: Any) -> None:
+        """client.changeName: yourself, or anyone when you are the host or a manager."""
+        target = room.members.get(user_id) if isinstance(user_id, int) else None
+        allowed = target is member or member.is_host or member.is_manager
+        if target is None or not allowed or not isinstance(name, str) or not name:
+            return
+        target.name = name
+        self.state.record("renamed", topic=room.topic, userId=target.user_id, name=name)
+        await self._broadcast(room, {"evt": "user-updated", "user": target.public()})
 
     async def end(self, app_key: str, topic: str | None) -> None:
         room = self.state.rooms.session(app_key, topic)
