@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import BrowserContext, Page
 
 from harness.errors import HarnessError
 from harness.faults.media_files import (
@@ -238,20 +238,6 @@ MICROPHONE = """async deviceId => {
 INPUTS = """() => navigator.mediaDevices.enumerateDevices().then(
     list => list.filter(d => d.kind.endsWith('input')).map(d => [d.kind, d.label]))"""
 BIN_HZ = 48000 / 8192
-
-
-@pytest.fixture(scope="module")
-def service() -> Iterator[SessionService]:
-    running = SessionService().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def pool(playwright: Playwright) -> Iterator[BrowserPool]:
-    browsers = BrowserPool(playwright, None, headless=True)
-    yield browsers
-    browsers.close()
 
 
 @pytest.fixture(scope="module")

@@ -71,41 +71,22 @@ def vocabulary() -> Vocabulary:
         supplied.append(name)
         return fallback
 
-    given_only = tuple(exposed("GIVEN_ONLY_KEYS", ("platform", "account", "clock")))
-    shared = tuple(key for key in loader.GIVEN_KEYS if key not in given_only)
-    fault_network = getattr(loader, "MID_SESSION_NETWORK", (*model.NETWORK_STATES, "blackhole"))
+    shared = tuple(key for key in loader.GIVEN_KEYS if key not in loader.GIVEN_ONLY_KEYS)
     return Vocabulary(
         given_keys=tuple(loader.GIVEN_KEYS),
         fault_keys=(*shared, *(key for key in loader.FAULT_ONLY_KEYS if key not in shared)),
         device_states=tuple(model.DEVICE_STATES),
-        fault_device_states=tuple(exposed("FAULT_DEVICE_STATES", (*model.DEVICE_STATES, "unplugged"))),
-        max_device_count=int(exposed("MAX_DEVICE_COUNT", 4)),
-        media_file_suffix=dict(exposed("MEDIA_FILE_SUFFIX", {"camera": ".y4m", "microphone": ".wav"})),
+        fault_device_states=tuple(model.FAULT_DEVICE_STATES),
+        max_device_count=model.MAX_DEVICE_COUNT,
+        media_file_suffix=dict(loader.MEDIA_FILE_SUFFIX),
         network_states=tuple(model.NETWORK_STATES),
-        fault_network_states=tuple(exposed("FAULT_NETWORK_STATES", fault_network)),
-        http_aborts=tuple(exposed("HTTP_ABORTS", _PLAYWRIGHT_ABORTS)),
+        fault_network_states=tuple(model.FAULT_NETWORK_STATES),
+        http_aborts=tuple(model.HTTP_ABORTS),
+        # The two the loader keeps inline (in its checks of `within` and of `token: {signature}`).
         within_actions=tuple(exposed("WITHIN_ACTIONS", ("wait_for_event", "expect_text", *loader.PROMISE_ACTIONS))),
         token_signatures=tuple(exposed("TOKEN_SIGNATURES", ("valid", "bad", "none"))),
         supplied=tuple(supplied),
     )
-
-
-_PLAYWRIGHT_ABORTS = (
-    "aborted",
-    "accessdenied",
-    "addressunreachable",
-    "blockedbyclient",
-    "blockedbyresponse",
-    "connectionaborted",
-    "connectionclosed",
-    "connectionfailed",
-    "connectionrefused",
-    "connectionreset",
-    "internetdisconnected",
-    "namenotresolved",
-    "timedout",
-    "failed",
-)
 
 
 def schema_path() -> Path:
