@@ -208,3 +208,18 @@ def test_flaky_variants_are_those_whose_outcome_changed() -> None:
 
     seen = {"a[chromium]": ["passed", "passed"], "b[chromium]": ["passed", "failed", "passed"]}
     assert flaky_variants(seen) == {"b[chromium]": ["passed", "failed", "passed"]}
+
+
+def test_parallel_workers_give_the_serial_results(pytester: pytest.Pytester) -> None:
+    """pytest -n 2: each worker has its own session service, browsers and state; outcomes are the same."""
+    names = ("camera-denied", "no-camera", "removed-by-host", "offline-mid-session", "join-dns-failure")
+    args = [arg for name in names for arg in ("--scenario", name)]
+
+    def outcomes(*extra: str) -> dict[str, str]:
+        result = run(pytester, "-rA", *args, *extra)
+        lines = [line for line in result.stdout.lines if line.startswith(("PASSED", "FAILED", "SKIPPED", "ERROR"))]
+        return {line.split("::")[-1].split(" ")[0]: line.split(" ")[0] for line in lines}
+
+    serial = outcomes()
+    assert serial == {f"{name}[chromium]": "PASSED" for name in names}
+    assert outcomes("-n", "2") == serial
