@@ -40,6 +40,18 @@ class ParticipantPage:
         self.page = page
         return page
 
+    def cdp(self) -> CDPSession:
+        """The page's DevTools session, opened once and kept: Chromium drops its overrides on detach."""
+        assert self.page is not None
+        if self.devtools is None:
+            self.devtools = self.context.new_cdp_session(self.page)
+        return self.devtools
+
+    def emulate(self, commands: list[tuple[str, dict[str, Any]]]) -> None:
+        """Send CDP emulation commands (e.g. the core count) before the page loads."""
+        for method, params in commands:
+            self.cdp().send(method, params)
+
     def _on_console(self, message: ConsoleMessage) -> None:
         self.console.append(f"[{message.type}] {message.text}")
 

@@ -5,6 +5,7 @@ Knows Playwright, not pytest. Every wait is bounded by the step's `within` and t
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import time
@@ -13,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
 
 from harness.artifacts import Artifacts
 from harness.durations import format_duration
 from harness.errors import HarnessError, ScenarioFailure, ScenarioSkip
 from harness.expectations import near_misses, show_error, show_outcome, step_header, subset_match
-from harness.faults import apply_fault, plan_world, prepare_context
+from harness.faults import apply_fault, plan_world, prepare_context, system
 from harness.faults.network import NetworkController
 from harness.faults.plan import FaultEnv, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
@@ -128,6 +130,7 @@ class ScenarioRun:
         options: dict[str, Any] = {"permissions": list(plan.permissions), "viewport": {"width": 1100, "height": 760}}
         if path is not None:
             options["proxy"] = path.proxy
+        options.update(system.context_options(plan.system, self.ctx.browser, browser.version))
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         self.ctx.artifacts.start_trace(context)
@@ -183,6 +186,8 @@ class ScenarioRun:
 
     def open_page(self, participant: ParticipantPage, step: Step) -> None:
         page = participant.new_page()
+        if self.ctx.browser == "chromium":
+            participant.emulate(system.cdp_commands(participant.plan.system))
         url = f"{self.ctx.service.base_url}/app/index.html?sdk={self.ctx.sdk.name}"
         page.goto(url, timeout=self.remaining_ms(PAGE_READY_WAIT))
         page.wait_for_selector("body[data-ready]", state="attached", timeout=self.remaining_ms(PAGE_READY_WAIT))
@@ -232,9 +237,33 @@ class ScenarioRun:
     def step_call(self, participant: ParticipantPage, step: Step) -> None:
         self.check_outcome(step, self.sdk_call(participant, step, step.params, list(step.args)))
 
+    def step_together(self, participant: ParticipantPage, step: Step) -> None:
+        """Start every call of the group in one task of the page, then check each one's outcome."""
+        calls: list[tuple[int, str, list[Any], Step]] = []
+        for sub in step.params:
+            path, args = (sub.params, list(sub.args)) if sub.action == "call" else leave_call(sub)
+            call_id = next(self.call_ids)
+            self.call_steps[call_id] = step.index
+            calls.append((call_id, path, args, sub))
+        page = self.page(participant)
+        page.evaluate(
+            "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
+            [[call_id, path, args] for call_id, path, args, _ in calls],
+        )
+        end = time.monotonic() + (step.within or DEFAULT_CALL_WAIT)
+        for call_id, path, _, sub in calls:
+            outcome = self.poll(
+                participant, functools.partial(call_result, page, call_id), max(0.0, end - time.monotonic())
+            )
+            if outcome is None:
+                raise self.failure(sub, f"{path} (together) neither resolved nor rejected in time")
+            if outcome["status"] == "harness-error":
+                raise HarnessError(f"{sub.location}: {outcome['message']}")
+            self.check_outcome(sub, dict(outcome))
+
     def step_leave(self, participant: ParticipantPage, step: Step) -> None:
-        args = [True] if step.params.get("end") else []
-        self.check_outcome(step, self.sdk_call(participant, step, "client.leave", args))
+        path, args = leave_call(step)
+        self.check_outcome(step, self.sdk_call(participant, step, path, args))
 
     def step_fault(self, participant: ParticipantPage, step: Step) -> None:
         env = FaultEnv(
@@ -405,6 +434,17 @@ class ScenarioRun:
             if time.monotonic() >= end:
                 return None
             self.page(participant).wait_for_timeout(POLL_MS)
+
+
+def call_result(page: Page, call_id: int) -> dict[str, Any] | None:
+    """A started call's outcome, or None while it is pending."""
+    result: dict[str, Any] | None = page.evaluate("id => window.__harness.result(id)", call_id)
+    return result
+
+
+def leave_call(step: Step) -> tuple[str, list[Any]]:
+    """The SDK call a `leave` step makes: client.leave(), or client.leave(true) to end the session."""
+    return "client.leave", [True] if step.params.get("end") else []
 
 
 ZOOM_KEY_VARIABLES = ("ZOOM_VIDEO_SDK_KEY", "ZOOM_VIDEO_SDK_SECRET")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from harness.faults import plan_world, prepare_context
+from harness.faults import plan_world, prepare_context, system
 from harness.faults.network import NetworkController
 from harness.faults.plan import FaultEnv
 from harness.faults.shaper import NetworkShaper
@@ -32,11 +32,14 @@ class BrowserWorld:
         options: dict[str, object] = {"permissions": list(plan.permissions)}
         if path is not None:
             options["proxy"] = path.proxy
-        context = self.pool.get("chromium", plan.launch_args).new_context(**options)  # type: ignore[arg-type]
+        browser = self.pool.get("chromium", plan.launch_args)
+        options.update(system.context_options(plan.system, "chromium", browser.version))
+        context = browser.new_context(**options)  # type: ignore[arg-type]
         participant = ParticipantPage("me", "host", context, NetworkController(context, path), {}, plan)
         self.opened.append(participant)
         prepare_context(participant, plan, "/double/lib")
         page = participant.new_page()
+        participant.emulate(system.cdp_commands(plan.system))
         page.goto(f"{self.service.base_url}/pages/blank.html")
         return page, participant
 

@@ -43,7 +43,7 @@ def test_every_listed_code_is_asserted_by_a_step() -> None:
     for scenario in load_catalog(ROOT / "scenarios"):
         asserted = {
             code
-            for pattern in [step.expect_error for step in scenario.steps if step.expect_error]
+            for pattern in [call.expect_error for step in scenario.steps for call in step.calls() if call.expect_error]
             + list(scenario.allow_errors)
             for code in (pattern.error_codes or ())
         }

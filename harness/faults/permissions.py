@@ -41,11 +41,9 @@ def change(participant: ParticipantPage, permissions: dict[str, str], origin: st
     page = participant.page
     if page is None:
         raise HarnessError("permissions can change mid-session only once the page is open")
-    # Chromium drops a DevTools permission override when its session detaches, so the session lives as
-    # long as the participant's page.
-    if participant.devtools is None:
-        participant.devtools = participant.context.new_cdp_session(page)
-    session = participant.devtools
+    # Chromium drops a DevTools permission override when its session detaches: participant.cdp() keeps
+    # one session for as long as the page lives.
+    session = participant.cdp()
     context_id = session.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
     for kind, state in permissions.items():
         setting = "denied" if state == "denied" else "granted"

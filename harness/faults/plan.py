@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from harness.browsers import PrefValue
 from harness.errors import HarnessError
-from harness.faults import assets, devices, firefox, permissions, platform, session
+from harness.faults import assets, devices, firefox, permissions, platform, session, system
 from harness.faults.scripts import browser_script
 from harness.scenario.model import HttpFault, NetworkConditions, World
 
@@ -36,6 +36,7 @@ class ContextPlan:
     shaped: bool = False  # traffic runs through a network path of the harness (latency, black holes)
     conditions: NetworkConditions | None = None
     http: tuple[HttpFault, ...] = ()
+    system: dict[str, Any] = field(default_factory=dict)  # the computer the browser reports (faults/system.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         if chromium
         else (),
         permissions=tuple(permissions.granted(world.permissions)) if chromium else (),
-        firefox_prefs={} if chromium else firefox.prefs(world),
+        firefox_prefs={} if chromium else {**firefox.prefs(world), **system.prefs(world.system)},
         init_scripts=tuple(scripts),
         assets_blocked=world.assets == "blocked",
         offline_after_load=world.network == "offline",
@@ -77,6 +78,7 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         shaped=shaped or world.conditions is not None,
         conditions=world.conditions,
         http=world.http,
+        system=dict(world.system),
     )
 
 

@@ -29,8 +29,8 @@ TOP_LEVEL = (
     "steps",
     "allow_errors",
 )
-GIVEN_KEYS = ("permissions", "devices", "network", "http", "platform", "assets", "account", "clock")
-GIVEN_ONLY_KEYS = ("platform", "account", "clock")
+GIVEN_KEYS = ("permissions", "devices", "network", "http", "platform", "system", "assets", "account", "clock")
+GIVEN_ONLY_KEYS = ("platform", "system", "account", "clock")
 ACTIONS = (
     "open",
     "init",
@@ -44,9 +44,12 @@ ACTIONS = (
     "sleep",
     "expect_text",
     "leave",
+    "together",
 )
+TOGETHER_ACTIONS = ("call", "leave")  # what a `together` group may hold: calls started in one moment
 MODIFIERS = ("as", "expect", "expect_error", "within", "args")
 PROMISE_ACTIONS = ("init", "join", "call", "leave")
+WITHIN_ACTIONS = ("wait_for_event", "expect_text", "together", *PROMISE_ACTIONS)
 PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode", "name", "message_contains")
 FAULT_ONLY_KEYS = ("websocket", "session")
 REFERENCES = ("$userId", "$element", "$file", "$call")
@@ -208,6 +211,8 @@ class _Builder:
             platform = r.mapping(entries["platform"][1], "platform")
             r.check_keys(platform, model.PLATFORM_CAPABILITIES, "platform")
             fields["platform"] = {k: r.boolean(v, f"platform.{k}") for k, (_, v) in platform.items()}
+        if "system" in entries:
+            fields["system"] = self.system(entries["system"][1])
         if "assets" in entries:
             fields["assets"] = r.choice(entries["assets"][1], "assets state", model.ASSET_STATES)
         if "account" in entries:
@@ -215,6 +220,23 @@ class _Builder:
         if "clock" in entries:
             fields["clock"] = r.choice(entries["clock"][1], "clock", model.CLOCK_MODES)
         return World(**fields)
+
+    def system(self, node: yaml.Node) -> dict[str, Any]:
+        """The computer as the browser reports it: `os` (its user agent) and `cpu_cores`."""
+        r = self.r
+        entries = r.mapping(node, "system")
+        r.check_keys(entries, model.SYSTEM_KEYS, "system")
+        result: dict[str, Any] = {}
+        if "os" in entries:
+            result["os"] = r.choice(entries["os"][1], "system.os", model.SYSTEM_OSES)
+        if "cpu_cores" in entries:
+            cores = r.integer(entries["cpu_cores"][1], "system.cpu_cores")
+            if not 1 <= cores <= model.MAX_CPU_CORES:
+                raise r.fail(
+                    entries["cpu_cores"][1], f"system.cpu_cores is a number of cores, 1 to {model.MAX_CPU_CORES}"
+                )
+            result["cpu_cores"] = cores
+        return result
 
     def permissions(self, node: yaml.Node, mid_session: bool) -> dict[str, str]:
         """Camera and microphone permissions; `screen` is the person's answer in the screen picker."""
@@ -445,7 +467,7 @@ class _Builder:
             raise r.fail(entries["expect_error"][0], "a step has either expect: resolved or expect_error, not both")
         if "args" in entries and action != "call":
             raise r.fail(entries["args"][0], "args applies only to call steps")
-        if "within" in entries and action not in ("wait_for_event", "expect_text", *PROMISE_ACTIONS):
+        if "within" in entries and action not in WITHIN_ACTIONS:
             raise r.fail(entries["within"][0], f"within does not apply to {action!r} steps")
         expect_resolved = False
         if "expect" in entries:
@@ -454,7 +476,9 @@ class _Builder:
         return Step(
             index=index,
             action=action,
-            params=self.action_params(action, action_node),
+            params=self.together(action_node, index, participant)
+            if action == "together"
+            else self.action_params(action, action_node),
             location=r.where(node),
             participant=participant,
             expect_resolved=expect_resolved,
@@ -464,6 +488,27 @@ class _Builder:
             within=r.duration(entries["within"][1], "within") if "within" in entries else None,
             args=tuple(self.args(entries["args"][1])) if "args" in entries else (),
         )
+
+    def together(self, node: yaml.Node, index: int, participant: str) -> tuple[Step, ...]:
+        """`together: [call steps]`: calls one participant starts in the same moment, none waiting for another."""
+        r = self.r
+        example = (
+            "e.g. together: [{call: stream.startVideo}, {call: stream.stopVideo, expect_error: {errorCode: 6105}}]"
+        )
+        if not isinstance(node, yaml.SequenceNode) or len(node.value) < 2:
+            raise r.fail(node, f"together is a list of two or more call or leave steps, {example}")
+        group = []
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                entries = r.mapping(item, "a step of together")
+                for key in ("as", "within"):
+                    if key in entries:
+                        raise r.fail(entries[key][0], f"{key} goes on the together step itself, not on the steps in it")
+            step = self.step(item, index, [participant])
+            if step.action not in TOGETHER_ACTIONS:
+                raise r.fail(item, f"together holds only {' and '.join(TOGETHER_ACTIONS)} steps, not {step.action!r}")
+            group.append(step)
+        return tuple(group)
 
     def args(self, node: yaml.Node) -> list[Any]:
         if not isinstance(node, yaml.SequenceNode):

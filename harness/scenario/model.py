@@ -52,6 +52,10 @@ HTTP_ABORTS = (
     "failed",
 )
 CLOCK_MODES = ("real", "virtual")
+# `given.system`: the computer as the browser reports it (user agent, navigator.hardwareConcurrency).
+SYSTEM_KEYS = ("os", "cpu_cores")
+SYSTEM_OSES = ("windows", "macos", "linux", "chromeos", "android", "ios")
+MAX_CPU_CORES = 128
 ASSET_STATES = ("served", "blocked")
 BROWSERS = ("chromium", "firefox")
 SDKS = ("double", "real")
@@ -110,6 +114,7 @@ class World:
     websocket: WebSocketClose | None = None
     session: SessionAction | None = None
     platform: dict[str, bool] = field(default_factory=dict)
+    system: dict[str, Any] = field(default_factory=dict)
     assets: str | None = None
     account: str | None = None
     clock: str | None = None
@@ -124,6 +129,7 @@ class World:
             conditions=override.conditions or self.conditions,
             http=(*self.http, *override.http),
             platform={**self.platform, **override.platform},
+            system={**self.system, **override.system},
             assets=override.assets or self.assets,
             account=override.account or self.account,
             clock=override.clock or self.clock,
@@ -187,7 +193,13 @@ class Step:
     within: float | None = None
     args: tuple[Any, ...] = ()
 
+    def calls(self) -> tuple[Step, ...]:
+        """The steps whose outcome is checked: this one, or the steps of a `together` group."""
+        return tuple(self.params) if self.action == "together" else (self,)
+
     def title(self) -> str:
+        if self.action == "together":
+            return "together: " + ", ".join(step.title() for step in self.params)
         if self.action == "call":
             return f"call {self.params}"
         if self.action in ("wait_for_event",):

@@ -82,8 +82,8 @@ def vocabulary() -> Vocabulary:
         network_states=tuple(model.NETWORK_STATES),
         fault_network_states=tuple(model.FAULT_NETWORK_STATES),
         http_aborts=tuple(model.HTTP_ABORTS),
-        # The two the loader keeps inline (in its checks of `within` and of `token: {signature}`).
-        within_actions=tuple(exposed("WITHIN_ACTIONS", ("wait_for_event", "expect_text", *loader.PROMISE_ACTIONS))),
+        # The one the loader keeps inline (in its check of `token: {signature}`).
+        within_actions=tuple(exposed("WITHIN_ACTIONS", ())),
         token_signatures=tuple(exposed("TOKEN_SIGNATURES", ("valid", "bad", "none"))),
         supplied=tuple(supplied),
     )
@@ -349,6 +349,23 @@ def _world_kinds(words: Vocabulary, *, mid_session: bool) -> dict[str, Schema]:
             nullable=True,
             description="Capabilities removed (false) before the page's scripts run.",
         ),
+        "system": _mapping(
+            _pick(
+                {
+                    "os": _choice(model.SYSTEM_OSES, "The operating system the browser reports (its user agent)."),
+                    "cpu_cores": {
+                        "description": "navigator.hardwareConcurrency.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": model.MAX_CPU_CORES,
+                    },
+                },
+                model.SYSTEM_KEYS,
+                "system key",
+            ),
+            nullable=True,
+            description="The computer as the browser reports it.",
+        ),
         "account": _choice(tuple(account_names()), "Name of an account profile of the session service."),
         "clock": _choice(model.CLOCK_MODES, "virtual: timers run only when a step advances them.", "real"),
         "websocket": _mapping(
@@ -516,6 +533,19 @@ def _actions(words: Vocabulary) -> dict[str, Schema]:
             required=("selector", "contains"),
         ),
         "leave": mapping_action("leave", {"end": {"type": "boolean"}}, "client.leave()", nullable=True),
+        "together": {
+            "description": "Calls started in one moment, none waiting for another (a double click); "
+            "each is checked against its own expect or expect_error.",
+            "type": "array",
+            "minItems": 2,
+            "items": {
+                "allOf": [
+                    _ref("step"),
+                    {"oneOf": [{"required": [action]} for action in loader.TOGETHER_ACTIONS]},
+                    {"properties": {"as": False, "within": False}},
+                ]
+            },
+        },
     }
 
 
