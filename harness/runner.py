@@ -290,6 +290,11 @@ class ScenarioRun:
     def step_wait_for_event(self, participant: ParticipantPage, step: Step) -> None:
         name, match = step.params["name"], step.params["match"]
         wait = step.within or DEFAULT_EVENT_WAIT
+        if has_reference(match):  # e.g. {userId: {$userId: gina}}: what only the page knows, resolved now
+            resolved = self.page(participant).evaluate("value => window.__harness.resolve(value)", match)
+            if isinstance(resolved, dict) and "harness-error" in resolved:
+                raise HarnessError(f"{step.location}: {resolved['harness-error']}")
+            match = resolved
 
         def found() -> int | None:
             participant.drain()
@@ -434,6 +439,15 @@ class ScenarioRun:
             if time.monotonic() >= end:
                 return None
             self.page(participant).wait_for_timeout(POLL_MS)
+
+
+def has_reference(value: Any) -> bool:
+    """Whether a scenario value holds a page reference such as {$userId: NAME}."""
+    if isinstance(value, dict):
+        return any(str(key).startswith("$") or has_reference(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(has_reference(item) for item in value)
+    return False
 
 
 def call_result(page: Page, call_id: int) -> dict[str, Any] | None:

@@ -70,6 +70,7 @@ SAMPLE_VALUE = {
     "codes": "[]",
     "size-limit": "null",
     "interval": "null",
+    "languages": "[en]",
 }
 DEFAULT = "default:\n" + "".join(f"  {name}: {SAMPLE_VALUE.get(kind, 'true')}\n" for name, kind in SWITCHES.items())
 

@@ -238,6 +238,14 @@
         results.set(id, { status: 'resolved', value: plain(outcome) });
       }
     },
+    // A scenario value with references ({$userId: NAME}, {$call: ...}) as the page sees it now.
+    resolve(value) {
+      try {
+        return resolveArg(value);
+      } catch (error) {
+        return { 'harness-error': String(error.message || error) };
+      }
+    },
     result(id) {
       return results.has(id) ? results.get(id) : null;
     },

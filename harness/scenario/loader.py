@@ -588,6 +588,8 @@ class _Builder:
                 raise r.fail(
                     match[1], "match is a mapping of payload fields, e.g. {state: Reconnecting}, or a plain value"
                 )
+            if match is not None:
+                self.check_references(match[1])
             event = r.string(entries["name"][1], "event name")
             if event not in EVENTS:
                 raise r.fail(

@@ -19,7 +19,7 @@ from harness.scenario.nodes import Reader, suggest
 ACCOUNTS_FILE = Path(__file__).with_name("accounts.yaml")
 DEFAULT_ACCOUNT = "default"
 
-Kind = Literal["flag", "capacity", "count", "size-limit", "interval", "extensions", "codes"]
+Kind = Literal["flag", "capacity", "count", "size-limit", "interval", "extensions", "codes", "languages"]
 
 SWITCHES: dict[str, Kind] = {
     "video": "flag",
@@ -37,6 +37,7 @@ SWITCHES: dict[str, Kind] = {
     "live_transcription": "flag",
     "translation": "flag",
     "voice_translator": "flag",
+    "voice_translator_languages": "languages",
     "live_stream": "flag",
     "broadcast_streaming": "flag",
     "rtms": "flag",
@@ -60,6 +61,7 @@ EXPECTED = {
     "interval": "a whole number of milliseconds, at least 1, or null for no limit",
     "extensions": "a list of file extensions such as [pdf, png]",
     "codes": "a list of country codes such as [US, DE]",
+    "languages": "a list of language codes such as [en, ja], or [] for none",
 }
 
 _cache: dict[tuple[str, int], dict[str, dict[str, Any]]] = {}
@@ -161,6 +163,8 @@ def _check(name: str, value: Any) -> tuple[str, Any]:
         return "", [str(v).lower() for v in value]
     if kind == "codes" and isinstance(value, list | tuple) and all(isinstance(v, str) and v for v in value):
         return "", [str(v).upper() for v in value]
+    if kind == "languages" and isinstance(value, list | tuple) and all(isinstance(v, str) and v for v in value):
+        return "", [str(v) for v in value]
     return EXPECTED[kind], None
 
 
