@@ -35,6 +35,12 @@ def test_microphone_absent_while_camera_present(world: BrowserWorld) -> None:
     assert "audioinput" not in page.evaluate(INPUTS) and "videoinput" in page.evaluate(INPUTS)
 
 
+def test_unlisted_camera_captures_but_is_left_out_of_the_list(world: BrowserWorld) -> None:
+    page, _ = world.page(World(devices={"camera": "unlisted"}))
+    assert page.evaluate(CAPTURE, "video") == "ok"
+    assert "videoinput" not in page.evaluate(INPUTS) and "audioinput" in page.evaluate(INPUTS)
+
+
 def test_camera_absent_uses_chromiums_device_count(world: BrowserWorld) -> None:
     page, _ = world.page(World(devices={"camera": "absent"}))
     assert page.evaluate(CAPTURE, "video") == "NotFoundError: Requested device not found"

@@ -1,7 +1,7 @@
 // Installed before the page's own scripts (classic script, no export). Makes the browser's media
 // devices behave as the scenario's world says where Chromium has no switch for it: a missing
 // microphone, a busy device, a dismissed prompt, a permission denied by the operating system, a device
-// unplugged while in use. The rejections are the exact DOMExceptions Chromium produces in those
+// unplugged while in use, a device a privacy protection leaves out of the list. The rejections are the exact DOMExceptions Chromium produces in those
 // situations; an unplugged device's live tracks end and the device leaves the device list, as when a
 // USB camera is pulled out. The screen picker (getDisplayMedia): a person who cancels it, or an operating
 // system that refuses screen recording, gets Chromium's NotAllowedError; a shared screen stopped from the
@@ -88,7 +88,10 @@
 
   devices.enumerateDevices = patched('enumerateDevices', async function enumerateDevices() {
     const list = await realEnumerate();
-    return list.filter((info) => !Object.keys(INPUT).some((kind) => gone(kind) && info.kind === INPUT[kind]));
+    // An unlisted device still captures: the browser only leaves it out of the list, as privacy
+    // protections against fingerprinting do (Brave's strict mode, anti-fingerprinting extensions).
+    const hidden = (kind) => gone(kind) || state[kind].device === 'unlisted';
+    return list.filter((info) => !Object.keys(INPUT).some((kind) => hidden(kind) && info.kind === INPUT[kind]));
   });
 
   function endTracks(kind) {

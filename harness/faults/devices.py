@@ -80,7 +80,7 @@ def media_world(
         device = devices.get(kind, "present")
         # Chromium's flag already removes the camera; the script removes the microphone and marks busy
         # devices. Firefox removes either by pref (scripted_absence=False).
-        if device == "busy" or (device == "absent" and kind == "microphone" and scripted_absence):
+        if device in ("busy", "unlisted") or (device == "absent" and kind == "microphone" and scripted_absence):
             entry["device"] = device
         if permissions.get(kind) in scripted:
             entry["permission"] = permissions[kind]

@@ -8,7 +8,7 @@ from typing import Any
 from harness.errors import Location
 
 PERMISSION_STATES = ("granted", "denied", "prompt-dismissed", "denied-by-system")
-DEVICE_STATES = ("present", "absent", "busy")
+DEVICE_STATES = ("present", "absent", "busy", "unlisted")
 FAULT_DEVICE_STATES = (*DEVICE_STATES, "unplugged")
 MEDIA_KINDS = ("camera", "microphone")
 # The screen picker of getDisplayMedia: what the person answers in it (`given` only). Chromium's picker has
