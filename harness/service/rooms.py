@@ -22,6 +22,7 @@ class Member:
     join_token: str
     connected: bool = False
     in_failover: bool = False
+    audio: str = ""  # '' | 'computer' | 'phone' (the back end knows a phone leg; see telephone.py)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -29,7 +30,7 @@ class Member:
             "displayName": self.name,
             "isHost": self.is_host,
             "isManager": self.is_manager,
-            "audio": "",
+            "audio": self.audio,
             "muted": False,
             "bVideoOn": False,
             "sharerOn": False,

@@ -25,6 +25,7 @@ from aiohttp import WSMsgType, web
 
 from harness.errors import HarnessError
 from harness.paths import fixtures_dir, real_sdk_dir, real_sdk_version
+from harness.service import telephone
 from harness.service.accounts import account_settings, checked_settings
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
@@ -346,6 +347,12 @@ class _Handlers:
                 await self._host_removes(room, member, data.get("userId"))
             elif evt == "rename":
                 await self._rename(room, member, data.get("userId"), data.get("displayName"))
+            elif evt == "dial-out":
+                await self._dial_out(ws, room, member, data)
+            elif evt == "hang-up" and member.audio == "phone":
+                member.audio = ""
+                await ws.send_json(telephone.hang_up(member.user_id))
+                await self._broadcast(room, {"evt": "user-updated", "user": member.public()})
         return False
 
     async def _feature(self, room: Room, member: Member, data: dict[str, Any]) -> None:
@@ -434,6 +441,17 @@ class _Handlers:
         self.state.record("removed", topic=room.topic, userId=target.user_id, name=target.name, by=host.user_id)
         await self._close_member(target, KICKED)
         await self._broadcast(room, {"evt": "user-removed", "user": target.public()})
+
+    async def _dial_out(self, ws: web.WebSocketResponse, room: Room, member: Member, data: dict[str, Any]) -> None:
+        outcome = telephone.dial_out(self.state.accounts.get(room.app_key, {}), member.user_id, data)
+        self.state.record(
+            "dial-out", topic=room.topic, userId=member.user_id, states=[m["code"] for m in outcome.states]
+        )
+        for message in outcome.states:
+            await ws.send_json(message)
+        if outcome.phone_audio:
+            member.audio = "phone"
+            await self._broadcast(room, {"evt": "user-updated", "user": member.public()})
 
     async def _rename(self, room: Room, member: Member, user_id: Any, name: Any) -> None:
         """client.changeName: yourself, or anyone when you are the host or a manager."""
