@@ -12,6 +12,8 @@ from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Erro
 from harness.faults.network import NetworkController
 from harness.faults.plan import ContextPlan
 
+FIREFOX_SOCKET_FAILURE = "Firefox can\u2019t establish a connection to the server at ws"
+
 
 @dataclass
 class ParticipantPage:
@@ -35,7 +37,7 @@ class ParticipantPage:
     def new_page(self) -> Page:
         page = self.context.new_page()
         page.on("console", self._on_console)
-        page.on("pageerror", lambda error: self.page_errors.append(f"{error.name}: {error.message}"))
+        page.on("pageerror", self._on_page_error)
         page.on("crash", lambda _: self.page_errors.append("the page crashed"))
         self.page = page
         return page
@@ -51,6 +53,14 @@ class ParticipantPage:
         """Send CDP emulation commands (e.g. the core count) before the page loads."""
         for method, params in commands:
             self.cdp().send(method, params)
+
+    def _on_page_error(self, error: Error) -> None:
+        # Firefox reports a WebSocket that cannot connect as a nameless page error; no script threw it, and
+        # the page hears of it through the socket's own events, so it is console output, not an error.
+        if not error.name and error.message.startswith(FIREFOX_SOCKET_FAILURE):
+            self.console.append(f"[error] {error.message}")
+            return
+        self.page_errors.append(f"{error.name}: {error.message}")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         self.console.append(f"[{message.type}] {message.text}")

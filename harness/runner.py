@@ -135,7 +135,12 @@ class ScenarioRun:
         context.set_default_timeout(10_000)
         self.ctx.artifacts.start_trace(context)
         participant = ParticipantPage(
-            spec.name, spec.role, context, NetworkController(context, path), dict(spec.given.permissions), plan
+            spec.name,
+            spec.role,
+            context,
+            NetworkController(context, path, {"media": self.ctx.service.media_port}),
+            dict(spec.given.permissions),
+            plan,
         )
         context.add_init_script(
             browser_script(

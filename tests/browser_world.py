@@ -35,7 +35,9 @@ class BrowserWorld:
         browser = self.pool.get("chromium", plan.launch_args)
         options.update(system.context_options(plan.system, "chromium", browser.version))
         context = browser.new_context(**options)  # type: ignore[arg-type]
-        participant = ParticipantPage("me", "host", context, NetworkController(context, path), {}, plan)
+        participant = ParticipantPage(
+            "me", "host", context, NetworkController(context, path, {"media": self.service.media_port}), {}, plan
+        )
         self.opened.append(participant)
         prepare_context(participant, plan, "/double/lib")
         page = participant.new_page()

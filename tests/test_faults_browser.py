@@ -103,3 +103,21 @@ def test_offline_cuts_open_sockets_on_both_sides(world: BrowserWorld, service: S
     assert state, "the service saw the socket close, as a peer would on a real network loss"
     participant.network.set_state("online")
     assert page.evaluate(fresh + ".then(r => r.status)") == 200
+
+
+SOCKET = """url => new Promise(done => {
+  const socket = new WebSocket(url);
+  socket.onopen = () => { socket.close(); done('open'); };
+  socket.onclose = (event) => done(`closed ${event.code}`);
+})"""
+
+
+def test_firewall_refuses_the_media_server_and_nothing_else(world: BrowserWorld) -> None:
+    page, participant = world.page(World(firewall={"media": "blocked"}))
+    media = f"ws://127.0.0.1:{world.service.media_port}/wc/media/video"
+    assert page.evaluate(SOCKET, media) == "closed 1006"
+    # The page itself and its other requests still go through the same network path.
+    assert page.evaluate("() => fetch('/pages/blank.html').then(r => r.status)") == 200
+    assert participant.network.path is not None and participant.network.path.connections > 0
+    participant.network.set_firewall({"media": "open"})
+    assert page.evaluate(SOCKET, media) == "open"

@@ -25,9 +25,13 @@ ABNORMAL_CLOSURE = 1006
 
 
 class NetworkController:
-    def __init__(self, context: BrowserContext, path: NetworkPath | None = None) -> None:
+    def __init__(
+        self, context: BrowserContext, path: NetworkPath | None = None, ports: dict[str, int] | None = None
+    ) -> None:
         self.context = context
         self.path = path
+        self.ports = dict(ports or {})  # firewall targets -> the service's port for them (e.g. media)
+        self.firewall: dict[str, str] = {}
         self.open: list[tuple[WebSocketRoute, WebSocketRoute]] = []
         self.offline = False
         self.http_routes: dict[str, Callable[[Route], None]] = {}
@@ -60,6 +64,15 @@ class NetworkController:
 
     def set_conditions(self, conditions: NetworkConditions) -> None:
         self.shaped_path("network conditions").set_conditions(conditions.latency, conditions.jitter)
+
+    def set_firewall(self, rules: dict[str, str]) -> None:
+        """Block or open firewall targets (the media servers) on the participant's network path."""
+        self.firewall.update(rules)
+        missing = [target for target in self.firewall if target not in self.ports]
+        if missing:
+            raise HarnessError(f"firewall: this session service has no {missing[0]} server to block")
+        blocked = {self.ports[target] for target, state in self.firewall.items() if state == "blocked"}
+        self.shaped_path("firewall").block_ports(blocked)
 
     def shaped_path(self, what: str) -> NetworkPath:
         if self.path is None:  # the runner gives a path to every participant whose scenario shapes traffic

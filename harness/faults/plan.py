@@ -37,6 +37,7 @@ class ContextPlan:
     conditions: NetworkConditions | None = None
     http: tuple[HttpFault, ...] = ()
     system: dict[str, Any] = field(default_factory=dict)  # the computer the browser reports (faults/system.py)
+    firewall: dict[str, str] = field(default_factory=dict)  # what a firewall blocks (faults/network.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,11 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         offline_after_load=world.network == "offline",
         virtual_clock=world.clock == "virtual",
         media_config=media,
-        shaped=shaped or world.conditions is not None,
+        shaped=shaped or shapes_traffic(world),
         conditions=world.conditions,
         http=world.http,
         system=dict(world.system),
+        firewall=dict(world.firewall),
     )
 
 
@@ -93,6 +95,8 @@ def prepare_context(participant: ParticipantPage, plan: ContextPlan, assets_path
         participant.network.apply_http(fault)
     if plan.conditions is not None:
         participant.network.set_conditions(plan.conditions)
+    if plan.firewall:
+        participant.network.set_firewall(plan.firewall)
     if plan.virtual_clock:
         context.clock.install()
         context.clock.pause_at(participant.clock_start)
@@ -121,6 +125,10 @@ def _http(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
         participant.network.apply_http(fault)
 
 
+def _firewall(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+    participant.network.set_firewall(change.firewall)
+
+
 def _websocket(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
     assert change.websocket is not None
     if participant.network.close_sockets(change.websocket) == 0:
@@ -142,6 +150,7 @@ FAMILIES: tuple[tuple[str, Callable[[World], bool], Family], ...] = (
     ("devices", lambda w: bool(w.devices), _devices),
     ("network", lambda w: bool(w.network) or w.conditions is not None, _network),
     ("http", lambda w: bool(w.http), _http),
+    ("firewall", lambda w: bool(w.firewall), _firewall),
     ("websocket", lambda w: w.websocket is not None, _websocket),
     ("assets", lambda w: bool(w.assets), _assets),
     ("session", lambda w: w.session is not None, _session),
@@ -165,4 +174,4 @@ def unsupported(browser: str, world: World, *, mid_session: bool) -> str | None:
 
 def shapes_traffic(world: World) -> bool:
     """Whether a world (a `given` or a fault) needs the participant's traffic on a harness network path."""
-    return world.conditions is not None or world.network == "blackhole"
+    return world.conditions is not None or world.network == "blackhole" or bool(world.firewall)

@@ -5,7 +5,9 @@ its traffic through, so faults act on bytes in flight as a real network would.
   WebSocket frames: browser-facts.md); order is kept, as TCP keeps it;
 - a black hole stops delivery both ways and closes nothing; what was sent meanwhile arrives once the
   path comes back (TCP retransmits), so only a heartbeat notices a long one;
-- a cut resets every open connection, so both ends see the connection die.
+- a cut resets every open connection, so both ends see the connection die;
+- a firewall refuses connections to blocked ports (the SOCKS "not allowed by ruleset" answer, which the
+  browser reports as a failed connection) and resets the ones already open to them.
 
 The proxy runs on its own asyncio loop in a thread; the harness's thread changes a path's state with
 `NetworkPath` methods, which hand the change to that loop.
@@ -27,6 +29,7 @@ SOCKS_VERSION = 5
 CONNECT = 1
 REPLY_OK = 0
 REPLY_GENERAL_FAILURE = 1
+REPLY_NOT_ALLOWED = 2
 REPLY_NETWORK_UNREACHABLE = 3
 REPLY_HOST_UNREACHABLE = 4
 REPLY_REFUSED = 5
@@ -49,6 +52,8 @@ class _PathState:
     flowing: asyncio.Event = field(default_factory=asyncio.Event)
     transports: set[asyncio.WriteTransport] = field(default_factory=set)
     connections: int = 0
+    blocked_ports: set[int] = field(default_factory=set)
+    flows: dict[int, set[asyncio.WriteTransport]] = field(default_factory=dict)  # target port -> transports
     rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     def delay(self) -> float:
@@ -77,6 +82,17 @@ class NetworkPath:
                 self._state.flowing.clear()
             else:
                 self._state.flowing.set()
+
+        self._shaper.call(change)
+
+    def block_ports(self, ports: set[int]) -> None:
+        """A firewall: connections to these ports are refused, and the open ones are reset."""
+
+        def change() -> None:
+            self._state.blocked_ports = set(ports)
+            for port in ports:
+                for transport in self._state.flows.pop(port, set()):
+                    transport.abort()
 
         self._shaper.call(change)
 
@@ -179,6 +195,9 @@ async def _serve_client(state: _PathState, reader: asyncio.StreamReader, writer:
         if state.down:
             await _reply(writer, REPLY_NETWORK_UNREACHABLE)
             return
+        if target[1] in state.blocked_ports:
+            await _reply(writer, REPLY_NOT_ALLOWED)
+            return
         try:
             up_reader, up_writer = await asyncio.wait_for(asyncio.open_connection(*target), CONNECT_TIMEOUT)
         except (TimeoutError, OSError) as error:
@@ -186,10 +205,13 @@ async def _serve_client(state: _PathState, reader: asyncio.StreamReader, writer:
             await _reply(writer, REPLY_REFUSED if refused else REPLY_HOST_UNREACHABLE)
             return
         state.transports.add(up_writer.transport)
+        flow = state.flows.setdefault(target[1], set())
+        flow.update((up_writer.transport, writer.transport))
         state.connections += 1
         await _reply(writer, REPLY_OK)
         await asyncio.gather(_relay(state, reader, up_writer), _relay(state, up_reader, writer))
         state.transports.discard(up_writer.transport)
+        flow.difference_update((up_writer.transport, writer.transport))
     except (TimeoutError, OSError, asyncio.IncompleteReadError):
         pass
     finally:

@@ -29,7 +29,18 @@ TOP_LEVEL = (
     "steps",
     "allow_errors",
 )
-GIVEN_KEYS = ("permissions", "devices", "network", "http", "platform", "system", "assets", "account", "clock")
+GIVEN_KEYS = (
+    "permissions",
+    "devices",
+    "network",
+    "http",
+    "firewall",
+    "platform",
+    "system",
+    "assets",
+    "account",
+    "clock",
+)
 GIVEN_ONLY_KEYS = ("platform", "system", "account", "clock")
 ACTIONS = (
     "open",
@@ -213,6 +224,10 @@ class _Builder:
             fields["platform"] = {k: r.boolean(v, f"platform.{k}") for k, (_, v) in platform.items()}
         if "system" in entries:
             fields["system"] = self.system(entries["system"][1])
+        if "firewall" in entries:
+            rules = r.mapping(entries["firewall"][1], "firewall")
+            r.check_keys(rules, model.FIREWALL_TARGETS, "firewall")
+            fields["firewall"] = {k: r.choice(v, f"firewall.{k}", model.FIREWALL_STATES) for k, (_, v) in rules.items()}
         if "assets" in entries:
             fields["assets"] = r.choice(entries["assets"][1], "assets state", model.ASSET_STATES)
         if "account" in entries:

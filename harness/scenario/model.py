@@ -52,6 +52,10 @@ HTTP_ABORTS = (
     "failed",
 )
 CLOCK_MODES = ("real", "virtual")
+# `firewall`: what a firewall between the participant and Zoom lets through. `media` is the media servers
+# (where video travels), which Zoom runs apart from the session's signalling server.
+FIREWALL_TARGETS = ("media",)
+FIREWALL_STATES = ("blocked", "open")
 # `given.system`: the computer as the browser reports it (user agent, navigator.hardwareConcurrency).
 SYSTEM_KEYS = ("os", "cpu_cores")
 SYSTEM_OSES = ("windows", "macos", "linux", "chromeos", "android", "ios")
@@ -115,6 +119,7 @@ class World:
     session: SessionAction | None = None
     platform: dict[str, bool] = field(default_factory=dict)
     system: dict[str, Any] = field(default_factory=dict)
+    firewall: dict[str, str] = field(default_factory=dict)
     assets: str | None = None
     account: str | None = None
     clock: str | None = None
@@ -130,6 +135,7 @@ class World:
             http=(*self.http, *override.http),
             platform={**self.platform, **override.platform},
             system={**self.system, **override.system},
+            firewall={**self.firewall, **override.firewall},
             assets=override.assets or self.assets,
             account=override.account or self.account,
             clock=override.clock or self.clock,

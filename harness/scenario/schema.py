@@ -349,6 +349,10 @@ def _world_kinds(words: Vocabulary, *, mid_session: bool) -> dict[str, Schema]:
             nullable=True,
             description="Capabilities removed (false) before the page's scripts run.",
         ),
+        "firewall": _mapping(
+            {target: _choice(model.FIREWALL_STATES) for target in model.FIREWALL_TARGETS},
+            description="What a firewall between the participant and Zoom blocks: media = the media servers.",
+        ),
         "system": _mapping(
             _pick(
                 {

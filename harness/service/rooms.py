@@ -118,6 +118,14 @@ class Rooms:
         self.by_token[member.join_token] = (room, member)
         return member
 
+    def member_with_token(self, join_token: str) -> Member | None:
+        """The connected participant whose join token this is (media sockets present it again)."""
+        for room in self.rooms.values():
+            for member in room.members.values():
+                if join_token and member.join_token == join_token and member.connected:
+                    return member
+        return None
+
     def claim(self, join_token: str) -> tuple[Room, Member] | None:
         return self.by_token.pop(join_token, None)
 

@@ -25,7 +25,7 @@ from aiohttp import WSMsgType, web
 
 from harness.errors import HarnessError
 from harness.paths import fixtures_dir, real_sdk_dir, real_sdk_version
-from harness.service import telephone
+from harness.service import media, telephone
 from harness.service.accounts import account_settings, checked_settings
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
@@ -52,6 +52,7 @@ class ServiceState:
     credentials: dict[str, Credentials] = field(default_factory=dict)
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # SDK key -> current account settings
     sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
+    media_port: int = 0  # the media server's own port (media.py)
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, event: str, **details: Any) -> None:
@@ -71,6 +72,10 @@ class SessionService:
         self._handlers = _Handlers(self.state, self.default_credentials)
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
+
+    @property
+    def media_port(self) -> int:
+        return self.state.media_port
 
     @property
     def base_url(self) -> str:
@@ -171,6 +176,9 @@ class SessionService:
         site = web.TCPSite(self._runner, self.host, self.requested_port)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
+        # The media server on a port of its own, so a firewall can block it alone (media.py).
+        await web.TCPSite(self._runner, self.host, 0).start()
+        self.state.media_port = int(self._runner.addresses[1][1])
 
     async def _shutdown(self) -> None:
         for ws in list(self.state.sockets.values()):
@@ -211,6 +219,7 @@ def build_app(handlers: _Handlers) -> web.Application:
     app.router.add_get("/", handlers.home)
     app.router.add_post("/wc/lsdk", handlers.join_info)
     app.router.add_get("/instantsdk/{session_id}", handlers.session_socket)
+    app.router.add_get("/wc/media/{kind}", handlers.media_socket)
     app.router.add_get("/api/token", handlers.dev_token)
     app.router.add_get("/_harness/sessions", handlers.sessions)
     app.router.add_get("/double/videosdk.umd.js", handlers.double_umd)
@@ -281,14 +290,19 @@ class _Handlers:
             return web.json_response({"status": False, "errorCode": refused.result, "errorMessage": refused.message})
         room = self._room_of(member)
         socket_url = f"ws://{request.host}/instantsdk/{room.session_id}"
+        media_url = f"ws://{request.url.host}:{self.state.media_port}/wc/media"
         self.state.record("join-info", topic=topic, userId=member.user_id, name=member.name)
         result = {
             "rwg": socket_url,
+            "media": media_url,
             "joinToken": member.join_token,
             "userId": member.user_id,
             "accountSettings": settings,
         }
         return web.json_response({"status": True, "result": result})
+
+    async def media_socket(self, request: web.Request) -> web.StreamResponse:
+        return await media.media_socket(self.state.rooms, self.state.record, request)
 
     async def session_socket(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(heartbeat=None)
