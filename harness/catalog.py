@@ -15,6 +15,7 @@ class CodeEntry:
     category: str
     raised_by: tuple[str, ...]
     unreachable: str | None
+    not_reproduced: str | None = None  # reachable by web apps, but not producible here (why)
 
 
 @cache
@@ -27,6 +28,7 @@ def codes() -> dict[int, CodeEntry]:
             category=row["category"],
             raised_by=tuple(row["raised_by"]),
             unreachable=row["unreachable"],
+            not_reproduced=row.get("not_reproduced"),
         )
         for row in json.loads(text)["codes"]
     }

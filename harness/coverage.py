@@ -48,7 +48,7 @@ def coverage(scenarios: list[Scenario]) -> list[CodeCoverage]:
         elif unreachable:
             status, reason = "unreachable", str(unreachable)
         else:
-            status, reason = "missing", "no scenario reproduces it yet"
+            status, reason = "missing", entry.not_reproduced or "no scenario reproduces it yet"
         rows.append(CodeCoverage(code, entry.constant, status, names, reason))
     return rows
 

@@ -20,7 +20,7 @@ from harness.artifacts import Artifacts
 from harness.durations import format_duration
 from harness.errors import HarnessError, ScenarioFailure, ScenarioSkip
 from harness.expectations import near_misses, show_error, show_outcome, step_header, subset_match
-from harness.faults import apply_fault, plan_world, prepare_context, system
+from harness.faults import apply_fault, permissions, plan_world, prepare_context, system
 from harness.faults.network import NetworkController
 from harness.faults.plan import FaultEnv, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
@@ -193,6 +193,7 @@ class ScenarioRun:
         page = participant.new_page()
         if self.ctx.browser == "chromium":
             participant.emulate(system.cdp_commands(participant.plan.system))
+            permissions.before_load(participant, self.ctx.service.base_url)
         url = f"{self.ctx.service.base_url}/app/index.html?sdk={self.ctx.sdk.name}"
         page.goto(url, timeout=self.remaining_ms(PAGE_READY_WAIT))
         page.wait_for_selector("body[data-ready]", state="attached", timeout=self.remaining_ms(PAGE_READY_WAIT))

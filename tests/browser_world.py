@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from harness.faults import plan_world, prepare_context, system
+from harness.faults import permissions, plan_world, prepare_context, system
 from harness.faults.network import NetworkController
 from harness.faults.plan import FaultEnv
 from harness.faults.shaper import NetworkShaper
@@ -36,12 +36,18 @@ class BrowserWorld:
         options.update(system.context_options(plan.system, "chromium", browser.version))
         context = browser.new_context(**options)  # type: ignore[arg-type]
         participant = ParticipantPage(
-            "me", "host", context, NetworkController(context, path, {"media": self.service.media_port}), {}, plan
+            "me",
+            "host",
+            context,
+            NetworkController(context, path, {"media": self.service.media_port}),
+            dict(world.permissions),
+            plan,
         )
         self.opened.append(participant)
         prepare_context(participant, plan, "/double/lib")
         page = participant.new_page()
         participant.emulate(system.cdp_commands(plan.system))
+        permissions.before_load(participant, self.service.base_url)
         page.goto(f"{self.service.base_url}/pages/blank.html")
         return page, participant
 

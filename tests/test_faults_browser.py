@@ -121,3 +121,20 @@ def test_firewall_refuses_the_media_server_and_nothing_else(world: BrowserWorld)
     assert participant.network.path is not None and participant.network.path.connections > 0
     participant.network.set_firewall({"media": "open"})
     assert page.evaluate(SOCKET, media) == "open"
+
+
+PTZ = """() => navigator.mediaDevices.getUserMedia({video: true}).then(stream => {
+  const track = stream.getVideoTracks()[0];
+  const found = ['pan', 'tilt', 'zoom'].filter(name => name in track.getCapabilities());
+  track.stop();
+  return found;
+})"""
+
+
+def test_pan_tilt_zoom_permission_shows_chromiums_fake_camera_as_steerable(world: BrowserWorld) -> None:
+    page, _ = world.page(World())
+    assert page.evaluate(PTZ) == [], "without the permission a page sees a plain webcam"
+    page, _ = world.page(World(permissions={"camera_pan_tilt_zoom": "granted"}))
+    assert page.evaluate(PTZ) == ["pan", "tilt", "zoom"]
+    query = "() => navigator.permissions.query({name: 'camera', panTiltZoom: true}).then(s => s.state)"
+    assert page.evaluate(query) == "granted"

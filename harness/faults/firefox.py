@@ -31,6 +31,8 @@ def prefs(world: World) -> dict[str, PrefValue]:
 
 def unsupported(world: World, *, mid_session: bool) -> str | None:
     """Why Firefox cannot produce this world (or this fault), or None when it can."""
+    if "camera_pan_tilt_zoom" in world.permissions:
+        return "Firefox has no pan/tilt/zoom camera control (getSupportedConstraints lists no pan, tilt or zoom)"
     if "screen" in world.permissions or "screen" in world.devices:
         return (
             "the screen picker (getDisplayMedia) is produced with Chromium's fake picker flag; Firefox's picker "

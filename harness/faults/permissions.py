@@ -14,11 +14,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from harness.errors import HarnessError
+from harness.scenario.model import PAN_TILT_ZOOM
 
 if TYPE_CHECKING:
     from harness.participant import ParticipantPage
 
 BROWSER_PERMISSION = {"camera": "camera", "microphone": "microphone"}
+# Chromium's permission descriptor per kind, for CDP (pan/tilt/zoom is the camera permission's variant).
+DESCRIPTOR: dict[str, dict[str, object]] = {
+    "camera": {"name": "camera"},
+    "microphone": {"name": "microphone"},
+    PAN_TILT_ZOOM: {"name": "camera", "panTiltZoom": True},
+}
 # States Chromium has no switch for; the media world script answers them (see devices.py).
 SCRIPTED = ("prompt-dismissed", "denied-by-system")
 
@@ -43,25 +50,36 @@ def change(participant: ParticipantPage, permissions: dict[str, str], origin: st
         raise HarnessError("permissions can change mid-session only once the page is open")
     # Chromium drops a DevTools permission override when its session detaches: participant.cdp() keeps
     # one session for as long as the page lives.
-    session = participant.cdp()
-    context_id = session.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
-    for kind, state in permissions.items():
-        setting = "denied" if state == "denied" else "granted"
-        session.send(
-            "Browser.setPermission",
-            {
-                "permission": {"name": BROWSER_PERMISSION[kind]},
-                "setting": setting,
-                "origin": origin,
-                "browserContextId": context_id,
-            },
-        )
+    set_in_browser(participant, permissions, origin)
+    permissions = {kind: state for kind, state in permissions.items() if kind != PAN_TILT_ZOOM}
     # With the fake screen picker (a screen-sharing world) the browser allows every capture, so the
     # script must answer a revocation as Chromium would have.
     answered = (*SCRIPTED, "denied") if FAKE_PICKER in participant.plan.launch_args else SCRIPTED
     scripted = {kind: {"permission": state if state in answered else None} for kind, state in permissions.items()}
     update_media_world(participant, scripted)
     participant.permissions = {**participant.permissions, **permissions}
+
+
+def set_in_browser(participant: ParticipantPage, permissions: dict[str, str], origin: str) -> None:
+    """Chromium's own permission store for this context (CDP), one kind at a time."""
+    session = participant.cdp()
+    context_id = session.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+    for kind, state in permissions.items():
+        session.send(
+            "Browser.setPermission",
+            {
+                "permission": DESCRIPTOR[kind],
+                "setting": "denied" if state == "denied" else "granted",
+                "origin": origin,
+                "browserContextId": context_id,
+            },
+        )
+
+
+def before_load(participant: ParticipantPage, origin: str) -> None:
+    """What Playwright's context permissions cannot grant, set before the page loads: pan/tilt/zoom."""
+    if participant.permissions.get(PAN_TILT_ZOOM) == "granted":
+        set_in_browser(participant, {PAN_TILT_ZOOM: "granted"}, origin)
 
 
 def needs_cdp(permissions: dict[str, str]) -> bool:

@@ -260,6 +260,9 @@ class _Builder:
         r.check_keys(entries, model.PERMISSION_KINDS, "permissions")
         result = {}
         for kind, (key_node, value) in entries.items():
+            if kind == model.PAN_TILT_ZOOM:
+                result[kind] = r.choice(value, "pan/tilt/zoom permission", model.PAN_TILT_ZOOM_STATES)
+                continue
             if kind != model.SCREEN:
                 result[kind] = r.choice(value, "permission", model.PERMISSION_STATES)
                 continue

@@ -14,7 +14,11 @@ MEDIA_KINDS = ("camera", "microphone")
 # The screen picker of getDisplayMedia: what the person answers in it (`given` only). Chromium's picker has
 # no dismissal apart from cancelling, so `prompt-dismissed` is not a screen answer.
 SCREEN = "screen"
-PERMISSION_KINDS = (*MEDIA_KINDS, SCREEN)
+# "Use and move your camera": the page may see and steer a pan/tilt/zoom camera (Chromium's fake camera
+# is one; without this permission a page sees a plain webcam). Not granted unless the scenario says so.
+PAN_TILT_ZOOM = "camera_pan_tilt_zoom"
+PAN_TILT_ZOOM_STATES = ("granted", "denied")
+PERMISSION_KINDS = (*MEDIA_KINDS, SCREEN, PAN_TILT_ZOOM)
 SCREEN_PERMISSION_STATES = ("granted", "denied", "denied-by-system")
 # Mid-session, under `devices`: the person clicks "Stop sharing" in the browser's sharing bar (the shared
 # track ends).

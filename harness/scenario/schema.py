@@ -304,6 +304,9 @@ def _world_kinds(words: Vocabulary, *, mid_session: bool) -> dict[str, Schema]:
         "permissions": _mapping(
             {
                 **{kind: _choice(model.PERMISSION_STATES) for kind in model.MEDIA_KINDS},
+                model.PAN_TILT_ZOOM: _choice(
+                    model.PAN_TILT_ZOOM_STATES, "Use and move the camera (a pan/tilt/zoom camera the page may steer)."
+                ),
                 **(
                     {}
                     if mid_session
