@@ -295,6 +295,12 @@ class _Builder:
                 result["devices"][kind] = r.choice(value, "screen state", model.FAULT_SCREEN_STATES)
                 continue
             if not isinstance(value, yaml.MappingNode):
+                if not mid_session and r.value(value) == "unplugged":
+                    raise r.fail(
+                        value,
+                        "a device is unplugged while in use, mid-session: use "
+                        f"`fault: {{devices: {{{kind}: unplugged}}}}` in a step; before the page loads it is `absent`",
+                    )
                 result["devices"][kind] = r.choice(value, "device state", states)
                 continue
             spec = r.mapping(value, f"devices.{kind}")
