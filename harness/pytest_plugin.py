@@ -372,11 +372,15 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     outcomes: dict[str, list[str]] = {}
     for nodeid, (outcome, _) in reports.items():
         outcomes.setdefault(REPEAT_SUFFIX.sub("]", nodeid), []).append(outcome)
-    if max(1, int(config.getoption("repeat"))) > 1:
+    repeat = max(1, int(config.getoption("repeat")))
+    if repeat > 1:
         flaky = flaky_variants(outcomes)
         terminalreporter.section("scenario repeat")
         if not flaky:
-            terminalreporter.write_line(f"--repeat: no scenario changed outcome ({len(outcomes)} scenario runs x N)")
+            total = sum(len(seen) for seen in outcomes.values())
+            terminalreporter.write_line(
+                f"--repeat: no scenario changed outcome ({len(outcomes)} scenarios, {total} runs, up to {repeat} each)"
+            )
         for variant, seen in sorted(flaky.items()):
             counts = ", ".join(f"{seen.count(o)} {o}" for o in sorted(set(seen)))
             terminalreporter.write_line(f"FLAKY {variant}: {counts}")
