@@ -181,6 +181,10 @@ class SessionService:
         self.state.media_port = int(self._runner.addresses[1][1])
 
     async def _shutdown(self) -> None:
+        # Background sends (a failover's removal, a close frame) would otherwise die pending with the loop.
+        for task in list(self._handlers.pending):
+            task.cancel()
+        await asyncio.gather(*self._handlers.pending, return_exceptions=True)
         for ws in list(self.state.sockets.values()):
             await ws.close()
         if self._runner is not None:
