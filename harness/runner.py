@@ -245,27 +245,12 @@ class ScenarioRun:
 
     def step_together(self, participant: ParticipantPage, step: Step) -> None:
         """Start every call of the group in one task of the page, then check each one's outcome."""
-        calls: list[tuple[int, str, list[Any], Step]] = []
-        for sub in step.params:
-            path, args = (sub.params, list(sub.args)) if sub.action == "call" else leave_call(sub)
-            call_id = next(self.call_ids)
-            self.call_steps[call_id] = step.index
-            calls.append((call_id, path, args, sub))
-        page = self.page(participant)
-        page.evaluate(
-            "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
-            [[call_id, path, args] for call_id, path, args, _ in calls],
-        )
-        end = time.monotonic() + (step.within or DEFAULT_CALL_WAIT)
-        for call_id, path, _, sub in calls:
-            outcome = self.poll(
-                participant, functools.partial(call_result, page, call_id), max(0.0, end - time.monotonic())
-            )
-            if outcome is None:
-                raise self.failure(sub, f"{path} (together) neither resolved nor rejected in time")
-            if outcome["status"] == "harness-error":
-                raise HarnessError(f"{sub.location}: {outcome['message']}")
-            self.check_outcome(sub, dict(outcome))
+        calls = [(sub.params, list(sub.args)) if sub.action == "call" else leave_call(sub) for sub in step.params]
+        ids = self.start_calls(participant, step, calls)
+        wait = step.within or DEFAULT_CALL_WAIT
+        end = time.monotonic() + wait
+        for sub, call_id, (path, _) in zip(step.params, ids, calls, strict=True):
+            self.check_outcome(sub, self.call_outcome(participant, sub, path, call_id, wait, end))
 
     def step_leave(self, participant: ParticipantPage, step: Step) -> None:
         path, args = leave_call(step)
@@ -350,12 +335,28 @@ class ScenarioRun:
     # -- SDK calls and their checks ---------------------------------------------------------------
 
     def sdk_call(self, participant: ParticipantPage, step: Step, path: str, args: list[Any]) -> dict[str, Any]:
-        call_id = next(self.call_ids)
-        self.call_steps[call_id] = step.index
-        page = self.page(participant)
-        page.evaluate("([id, path, args]) => window.__harness.start(id, path, args)", [call_id, path, args])
+        [call_id] = self.start_calls(participant, step, [(path, args)])
         wait = step.within or DEFAULT_CALL_WAIT
-        outcome = self.poll(participant, lambda: page.evaluate("id => window.__harness.result(id)", call_id), wait)
+        return self.call_outcome(participant, step, path, call_id, wait, time.monotonic() + wait)
+
+    def start_calls(self, participant: ParticipantPage, step: Step, calls: list[tuple[str, list[Any]]]) -> list[int]:
+        """Start SDK calls, in order, in one task of the page; their ids for call_outcome."""
+        ids = [next(self.call_ids) for _ in calls]
+        for call_id in ids:
+            self.call_steps[call_id] = step.index
+        self.page(participant).evaluate(
+            "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
+            [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)],
+        )
+        return ids
+
+    def call_outcome(
+        self, participant: ParticipantPage, step: Step, path: str, call_id: int, wait: float, end: float
+    ) -> dict[str, Any]:
+        """A started call's settlement, waited for until `end` (monotonic); `wait` is the bound it names."""
+        page = self.page(participant)
+        left = max(0.0, end - time.monotonic())
+        outcome = self.poll(participant, functools.partial(call_result, page, call_id), left)
         if outcome is None:
             raise self.failure(step, f"{path} neither resolved nor rejected within {format_duration(wait)}")
         if outcome["status"] == "harness-error":
