@@ -38,11 +38,6 @@ NOT_REPRODUCED = {
         "record arrives; the double's join answer carries that record, and no browser or network condition "
         "opens the gap without guessing Zoom's message order"
     ),
-    6102: (
-        "needs a capture from a camera the device list leaves out while it lists another camera; no browser "
-        "condition we know of lists some cameras and hides the one in use (`devices: {camera: unlisted}` hides "
-        "them all: 6101)"
-    ),
 }
 
 

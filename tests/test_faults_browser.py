@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from browser_world import CAPTURE, INPUTS, BrowserWorld
 
+from harness.faults.devices import update_media_world
 from harness.scenario.model import World
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token
@@ -39,6 +40,30 @@ def test_unlisted_camera_captures_but_is_left_out_of_the_list(world: BrowserWorl
     page, _ = world.page(World(devices={"camera": "unlisted"}))
     assert page.evaluate(CAPTURE, "video") == "ok"
     assert "videoinput" not in page.evaluate(INPUTS) and "audioinput" in page.evaluate(INPUTS)
+
+
+DROP_AS_STARTED = """async () => {
+    const ids = async () => (await navigator.mediaDevices.enumerateDevices())
+        .filter(d => d.kind === 'videoinput').map(d => d.deviceId);
+    const before = await ids();
+    const changed = new Promise(resolve => navigator.mediaDevices.addEventListener('devicechange', resolve, {once: true}));
+    const stream = await navigator.mediaDevices.getUserMedia({video: {deviceId: {exact: before[1]}}});
+    const track = stream.getVideoTracks()[0];
+    const ended = new Promise(resolve => track.addEventListener('ended', resolve, {once: true}));
+    const atResolve = await ids();
+    await Promise.all([changed, ended]);
+    return {before: before.length, started: track.getSettings().deviceId === before[1],
+            listed: atResolve.includes(before[1]), others: atResolve.length, state: track.readyState};
+}"""
+
+
+def test_camera_that_drops_when_started_leaves_the_list_before_the_page_hears(world: BrowserWorld) -> None:
+    page, participant = world.page(World(devices={"camera": "drops-when-started"}, device_counts={"camera": 2}))
+    seen = page.evaluate(DROP_AS_STARTED)
+    assert seen == {"before": 2, "started": True, "listed": False, "others": 1, "state": "ended"}
+    update_media_world(participant, {"camera": {"device": "present"}})
+    assert page.evaluate(INPUTS).count("videoinput") == 2, "plugged back in, it is listed again"
+    assert page.evaluate(CAPTURE, "video") == "ok"
 
 
 def test_camera_absent_uses_chromiums_device_count(world: BrowserWorld) -> None:

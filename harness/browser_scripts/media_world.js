@@ -1,7 +1,8 @@
 // Installed before the page's own scripts (classic script, no export). Makes the browser's media
 // devices behave as the scenario's world says where Chromium has no switch for it: a missing
 // microphone, a busy device, a dismissed prompt, a permission denied by the operating system, a device
-// unplugged while in use, a device a privacy protection leaves out of the list. The rejections are the exact DOMExceptions Chromium produces in those
+// unplugged while in use, a device a privacy protection leaves out of the list, a camera that drops off
+// the computer as it starts streaming. The rejections are the exact DOMExceptions Chromium produces in those
 // situations; an unplugged device's live tracks end and the device leaves the device list, as when a
 // USB camera is pulled out. The screen picker (getDisplayMedia): a person who cancels it, or an operating
 // system that refuses screen recording, gets Chromium's NotAllowedError; a shared screen stopped from the
@@ -56,6 +57,7 @@
       live.add(track);
       track.addEventListener('ended', () => live.delete(track));
     }
+    dropStarted(stream);
     return stream;
   });
 
@@ -86,20 +88,43 @@
     }
   }
 
+  // A camera that drops off the computer as soon as it streams (a USB camera on a hub without enough
+  // power resets): it leaves the device list before the page hears of its capture, its track ends, and
+  // `devicechange` fires. Other cameras stay listed; it is back when the camera is `present` again.
+  const dropped = new Set();
+  function dropStarted(stream) {
+    if (state.camera.device !== 'drops-when-started') return;
+    const tracks = stream.getVideoTracks();
+    for (const track of tracks) dropped.add(track.getSettings().deviceId);
+    if (!tracks.length) return;
+    setTimeout(() => {
+      for (const track of tracks) endTrack(track);
+      devices.dispatchEvent(new Event('devicechange'));
+    }, 0);
+  }
+
   devices.enumerateDevices = patched('enumerateDevices', async function enumerateDevices() {
     const list = await realEnumerate();
     // An unlisted device still captures: the browser only leaves it out of the list, as privacy
     // protections against fingerprinting do (Brave's strict mode, anti-fingerprinting extensions).
     const hidden = (kind) => gone(kind) || state[kind].device === 'unlisted';
-    return list.filter((info) => !Object.keys(INPUT).some((kind) => hidden(kind) && info.kind === INPUT[kind]));
+    return list.filter(
+      (info) =>
+        !Object.keys(INPUT).some((kind) => hidden(kind) && info.kind === INPUT[kind]) &&
+        !(info.kind === INPUT.camera && dropped.has(info.deviceId)),
+    );
   });
+
+  function endTrack(track) {
+    live.delete(track);
+    if (track.readyState === 'ended') return;
+    track.stop(); // stop() alone fires nothing; a device that disappears fires `ended` on its tracks
+    track.dispatchEvent(new Event('ended'));
+  }
 
   function endTracks(kind) {
     for (const track of Array.from(live)) {
-      if (track.kind !== TRACK_KIND[kind] || track.readyState === 'ended') continue;
-      live.delete(track);
-      track.stop(); // stop() alone fires nothing; a device that disappears fires `ended` on its tracks
-      track.dispatchEvent(new Event('ended'));
+      if (track.kind === TRACK_KIND[kind]) endTrack(track);
     }
   }
 
@@ -116,6 +141,10 @@
         Object.assign(state[kind], change[kind]);
         if (gone(kind)) endTracks(kind);
         listChanged = listChanged || wasGone !== gone(kind);
+        if (kind === 'camera' && state.camera.device !== 'drops-when-started' && dropped.size) {
+          dropped.clear(); // plugged in again (or into a powered port)
+          listChanged = true;
+        }
       }
       if (listChanged) devices.dispatchEvent(new Event('devicechange'));
     },

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from harness.errors import HarnessError
 from harness.faults import media_files
 from harness.faults.permissions import SCRIPTED
-from harness.scenario.model import CLIP_PREFIX, SCREEN
+from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, SCREEN
 
 if TYPE_CHECKING:
     from harness.participant import ParticipantPage
@@ -80,7 +80,8 @@ def media_world(
         device = devices.get(kind, "present")
         # Chromium's flag already removes the camera; the script removes the microphone and marks busy
         # devices. Firefox removes either by pref (scripted_absence=False).
-        if device in ("busy", "unlisted") or (device == "absent" and kind == "microphone" and scripted_absence):
+        scripted_device = device in ("busy", "unlisted", DROPS_WHEN_STARTED)
+        if scripted_device or (device == "absent" and kind == "microphone" and scripted_absence):
             entry["device"] = device
         if permissions.get(kind) in scripted:
             entry["permission"] = permissions[kind]

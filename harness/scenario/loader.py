@@ -301,13 +301,15 @@ class _Builder:
                         "a device is unplugged while in use, mid-session: use "
                         f"`fault: {{devices: {{{kind}: unplugged}}}}` in a step; before the page loads it is `absent`",
                     )
-                result["devices"][kind] = r.choice(value, "device state", states)
+                result["devices"][kind] = r.choice(value, f"{kind} state", model.device_states(kind, states))
                 continue
             spec = r.mapping(value, f"devices.{kind}")
             long_keys = ("state", "count", "file", "clip")
             r.check_keys(spec, long_keys if not mid_session else ("state",), f"devices.{kind}")
             result["devices"][kind] = (
-                r.choice(spec["state"][1], "device state", states) if "state" in spec else "present"
+                r.choice(spec["state"][1], f"{kind} state", model.device_states(kind, states))
+                if "state" in spec
+                else "present"
             )
             if "count" in spec:
                 count = r.integer(spec["count"][1], f"devices.{kind}.count")

@@ -8,8 +8,19 @@ from typing import Any
 from harness.errors import Location
 
 PERMISSION_STATES = ("granted", "denied", "prompt-dismissed", "denied-by-system")
-DEVICE_STATES = ("present", "absent", "busy", "unlisted")
+# `drops-when-started`: a camera that falls off the computer as soon as it streams (a USB camera on a hub
+# without enough power resets); it leaves the device list and its track ends. Cameras only.
+DROPS_WHEN_STARTED = "drops-when-started"
+DEVICE_STATES = ("present", "absent", "busy", "unlisted", DROPS_WHEN_STARTED)
 FAULT_DEVICE_STATES = (*DEVICE_STATES, "unplugged")
+CAMERA_ONLY_DEVICE_STATES = (DROPS_WHEN_STARTED,)
+
+
+def device_states(kind: str, states: tuple[str, ...]) -> tuple[str, ...]:
+    """The states a device of this kind can be in."""
+    return states if kind == "camera" else tuple(s for s in states if s not in CAMERA_ONLY_DEVICE_STATES)
+
+
 MEDIA_KINDS = ("camera", "microphone")
 # The screen picker of getDisplayMedia: what the person answers in it (`given` only). Chromium's picker has
 # no dismissal apart from cancelling, so `prompt-dismissed` is not a screen answer.

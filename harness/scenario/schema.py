@@ -408,7 +408,7 @@ _SCALAR: Schema = {"type": ["string", "number", "boolean", "null"]}
 
 
 def _device(words: Vocabulary, kind: str, *, mid_session: bool) -> Schema:
-    states = words.fault_device_states if mid_session else words.device_states
+    states = model.device_states(kind, words.fault_device_states if mid_session else words.device_states)
     long_form: Schema = {"state": _choice(states, default="present")}
     if not mid_session:
         long_form["count"] = {"type": "integer", "minimum": 1, "maximum": words.max_device_count}
