@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from jsonschema.protocols import Validator
 
 from harness import ScenarioInputError
 from harness.catalog import codes as catalog_codes
+from harness.paths import real_sdk_dir
 from harness.scenario import loader, model
 from harness.scenario.loader import parse_scenario
 from harness.scenario.schema import REGENERATE, build_schema, render, schema_path, vocabulary
@@ -249,3 +251,28 @@ def test_golden_bad_files_fail_the_schema_too(path: Path) -> None:
     except yaml.YAMLError:
         return  # the editor reports YAML syntax errors itself
     assert errors, f"the schema accepts a file the loader rejects with: {message.strip()}"
+
+
+TYPINGS = {
+    "client": "videoclient.d.ts",
+    "stream": "media.d.ts",
+    "chat": "chat.d.ts",
+    "cmd": "command.d.ts",
+    "transcription": "live-transcription.d.ts",
+    "livestream": "live-stream.d.ts",
+    "subsession": "subsession.d.ts",
+    "rtms": "real-time-media-streams.d.ts",
+    "broadcast": "broadcast-streaming.d.ts",
+    "voicetranslator": "voice-translator.d.ts",
+    "incominglivestream": "incoming-live-stream.d.ts",
+}
+
+
+@pytest.mark.skipif(real_sdk_dir() is None, reason="the real @zoom/videosdk package (its typings) is not installed")
+@pytest.mark.parametrize("target", sorted(TYPINGS))
+def test_call_steps_may_name_every_method_the_typings_declare(target: str) -> None:
+    """`call:` names and the probe's wrapped methods cover the package's whole public surface."""
+    typings = (real_sdk_dir() or Path()) / "types" / TYPINGS[target]
+    declared = set(re.findall(r"^\s+function (\w+)\b", typings.read_text(encoding="utf-8"), re.M)) - {"on", "off"}
+    assert declared, f"no functions read from {typings}"
+    assert sorted(declared - set(TARGETS[target])) == []

@@ -23,6 +23,8 @@ class Member:
     connected: bool = False
     in_failover: bool = False
     audio: str = ""  # '' | 'computer' | 'phone' (the back end knows a phone leg; see telephone.py)
+    # The first participant of the session admitted as its host (role_type 1): the one who may reclaim the role.
+    is_original_host: bool = False
 
     def public(self) -> dict[str, Any]:
         return {
@@ -62,6 +64,47 @@ class Room:
             raise HarnessError(f"{len(matches)} participants are named {name!r} in session {self.topic!r}")
         present = ", ".join(m.name for m in self.members.values()) or "nobody"
         raise HarnessError(f"no participant {name!r} in session {self.topic!r}; participants: {present}")
+
+
+# Role changes a participant asks for (client.makeHost / makeManager / revokeManager / reclaimHost).
+MAKE_HOST = "make-host"
+MAKE_MANAGER = "make-manager"
+REVOKE_MANAGER = "revoke-manager"
+RECLAIM_HOST = "reclaim-host"
+ROLE_CHANGES = (MAKE_HOST, MAKE_MANAGER, REVOKE_MANAGER, RECLAIM_HOST)
+
+
+def change_role(room: Room, actor: Member, action: str, user_id: Any = None) -> list[Member]:
+    """Carry out a role change `actor` asked for, as the back end decides it; the members whose records changed,
+    in the order to tell them (a demotion before the promotion it makes room for), or [] when it is refused.
+
+    Only the host hands the host role over (the previous host becomes an attendee; a manager made host stops
+    being a manager) and makes or revokes managers; only the original host reclaims the role, from whoever
+    holds it now.
+    """
+    if action == RECLAIM_HOST:
+        if not actor.is_original_host or actor.is_host:
+            return []
+        current = room.host()
+        actor.is_host, actor.is_manager = True, False
+        if current is None:
+            return [actor]
+        current.is_host = False
+        return [current, actor]
+    target = room.members.get(user_id) if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+    if not actor.is_host or target is None or target is actor:
+        return []
+    if action == MAKE_HOST:
+        actor.is_host = False
+        target.is_host, target.is_manager = True, False
+        return [actor, target]
+    if action == MAKE_MANAGER and not target.is_manager:
+        target.is_manager = True
+        return [target]
+    if action == REVOKE_MANAGER and target.is_manager:
+        target.is_manager = False
+        return [target]
+    return []
 
 
 SESSION_FULL = 4005  # facts §5.2: 'meeting is at capacity'
@@ -114,6 +157,7 @@ class Rooms:
         member = Member(
             next(self.ids), name, role_type, is_host, role_type == 1 and not is_host, secrets.token_urlsafe(16)
         )
+        member.is_original_host = is_host and not any(m.is_original_host for m in room.members.values())
         room.members[member.user_id] = member
         self.by_token[member.join_token] = (room, member)
         return member

@@ -29,7 +29,7 @@ from harness.service import media, telephone
 from harness.service.accounts import account_settings, checked_settings
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
-from harness.service.rooms import JoinRefused, Member, Room, Rooms
+from harness.service.rooms import ROLE_CHANGES, JoinRefused, Member, Room, Rooms, change_role
 from harness.service.tokens import mint_token
 
 FAILOVER_REMOVAL_SECONDS = 120.0
@@ -302,6 +302,7 @@ class _Handlers:
             "joinToken": member.join_token,
             "userId": member.user_id,
             "accountSettings": settings,
+            "isOriginalHost": member.is_original_host,  # the real answer's field (client.isOriginalHost)
         }
         return web.json_response({"status": True, "result": result})
 
@@ -333,6 +334,7 @@ class _Handlers:
                 "session": {"topic": room.topic, "sessionId": room.session_id, "password": room.passcode or ""},
                 "accountSettings": self.state.accounts.get(room.app_key, {}),
                 "features": room.features,
+                "isOriginalHost": member.is_original_host,
             }
         )
         await self._broadcast(room, {"evt": "user-added", "user": member.public()}, exclude=member)
@@ -363,6 +365,8 @@ class _Handlers:
                 await self._feature(room, member, data)
             elif evt == "remove-user" and (member.is_host or member.is_manager):
                 await self._host_removes(room, member, data.get("userId"))
+            elif evt in ROLE_CHANGES:
+                await self._change_role(room, member, str(evt), data.get("userId"))
             elif evt == "rename":
                 await self._rename(room, member, data.get("userId"), data.get("displayName"))
             elif evt == "dial-out":
@@ -459,6 +463,16 @@ class _Handlers:
         self.state.record("removed", topic=room.topic, userId=target.user_id, name=target.name, by=host.user_id)
         await self._close_member(target, KICKED)
         await self._broadcast(room, {"evt": "user-removed", "user": target.public()})
+
+    async def _change_role(self, room: Room, member: Member, action: str, user_id: Any) -> None:
+        """client.makeHost / makeManager / revokeManager / reclaimHost: the roles change in the room and everybody
+        hears of each changed record with `user-updated`; a refused change tells nobody anything."""
+        changed = change_role(room, member, action, user_id)
+        self.state.record(
+            "role-change", topic=room.topic, action=action, by=member.user_id, changed=[m.user_id for m in changed]
+        )
+        for target in changed:
+            await self._broadcast(room, {"evt": "user-updated", "user": target.public()})
 
     async def _dial_out(self, ws: web.WebSocketResponse, room: Room, member: Member, data: dict[str, Any]) -> None:
         outcome = telephone.dial_out(self.state.accounts.get(room.app_key, {}), member.user_id, data)
