@@ -30,8 +30,10 @@ MEASURED_UNREACHABLE = {
 # produces here: they stay "missing" in the coverage, with this reason instead of "no scenario yet".
 NOT_REPRODUCED = {
     4003: (
-        "Zoom's server refused the join parameters of a well-formed client (its docs say to report it to Zoom); "
-        "no browser, network or account condition makes a correct client send parameters the server refuses"
+        "the 2.5.0 runtime raises it only when Zoom's meeting server answers the session socket with 'invalid "
+        "parameters!' and no retry, i.e. it refuses connection parameters it issued itself (Zoom's docs say to "
+        "report it to Zoom); no browser, network or account condition makes a correct client send parameters "
+        "the server refuses"
     ),
     6002: (
         "only inside Zoom's join handshake, after the session is joined and before the participant's own "

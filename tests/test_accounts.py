@@ -31,8 +31,9 @@ def test_the_shipped_profiles_load_with_every_switch_set() -> None:
 
 def test_default_enables_every_feature_and_profiles_change_only_what_they_name() -> None:
     default = account_settings("default")
-    # e2ee is the one switch that is not a feature: an encrypted session is a different kind of session.
-    assert [name for name in FLAGS if not default[name]] == ["e2ee"]
+    # Off by default: e2ee (an encrypted session is a different kind of session), HD video (an add-on the
+    # runtime also starts without) and remote control (Zoom Contact Center only).
+    assert [name for name in FLAGS if not default[name]] == ["e2ee", "video_hd", "remote_control"]
     assert default["max_participants"] == 5000
     assert account_settings("recording-disabled") == default | {"cloud_recording": False}
     assert account_settings("small-capacity") == default | {"max_participants": 2}

@@ -265,6 +265,30 @@ def test_host_ending_from_the_client_closes_the_others(service: SessionService) 
     assert late["errorCode"] == 4004
 
 
+def test_computer_audio_is_kept_in_the_record_and_everyone_hears_of_it(service: SessionService) -> None:
+    creds = service.new_credentials()
+    urls = [socket_url(service, creds, "alice", role=1), socket_url(service, creds, "bob")]
+
+    async def talk() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(urls[0]) as alice,
+            session.ws_connect(urls[1]) as bob,
+        ):
+            joined = await next_event(bob, "joined")
+            await next_event(alice, "joined")
+            await bob.send_json({"evt": "audio", "audio": "computer", "muted": True})
+            heard = [(await next_event(ws, "user-updated"))["user"] for ws in (alice, bob)]
+            await bob.send_json({"evt": "audio", "audio": "", "muted": True})  # no audio: not muted either
+            return joined, heard, (await next_event(alice, "user-updated"))["user"]
+
+    joined, heard, left = run_async(talk())
+    # Sessions start with participants allowed to unmute themselves (the host may change it).
+    assert joined["features"] == {"camera-control": {"audio:canUnmute": True}}
+    assert [(u["displayName"], u["audio"], u["muted"]) for u in heard] == [("bob", "computer", True)] * 2
+    assert (left["audio"], left["muted"]) == ("", False)
+
+
 def test_account_settings_reach_the_join_answer_and_change_mid_session(service: SessionService) -> None:
     creds = service.new_credentials("recording-disabled")
     answer = post_join(service, mint_token(creds.key, creds.secret, "standup", 1), "standup", "alice")

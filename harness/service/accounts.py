@@ -27,6 +27,8 @@ SWITCHES: dict[str, Kind] = {
     "share": "flag",
     "share_annotation": "flag",
     "e2ee": "flag",
+    "video_hd": "flag",
+    "remote_control": "flag",
     "chat": "flag",
     "chat_delete": "flag",
     "chat_file_transfer": "flag",

@@ -23,6 +23,7 @@ class Member:
     connected: bool = False
     in_failover: bool = False
     audio: str = ""  # '' | 'computer' | 'phone' (the back end knows a phone leg; see telephone.py)
+    muted: bool = False  # computer audio muted, as the participant's double last reported it
     # The first participant of the session admitted as its host (role_type 1): the one who may reclaim the role.
     is_original_host: bool = False
 
@@ -33,7 +34,7 @@ class Member:
             "isHost": self.is_host,
             "isManager": self.is_manager,
             "audio": self.audio,
-            "muted": False,
+            "muted": self.muted,
             "bVideoOn": False,
             "sharerOn": False,
             "isInFailover": self.in_failover,
@@ -50,7 +51,9 @@ class Room:
     members: dict[int, Member] = field(default_factory=dict)
     removed_names: set[str] = field(default_factory=set)
     # Shared state of in-session features (recording status, subsessions, whiteboard, …), per feature.
-    features: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A session starts with its participants allowed to unmute themselves (the meeting attribute
+    # `bCanUnmute`, which the double keeps beside the camera states; the host may turn it off).
+    features: dict[str, dict[str, Any]] = field(default_factory=lambda: {"camera-control": {"audio:canUnmute": True}})
 
     def host(self) -> Member | None:
         return next((m for m in self.members.values() if m.is_host), None)

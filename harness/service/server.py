@@ -371,6 +371,8 @@ class _Handlers:
                 await self._rename(room, member, data.get("userId"), data.get("displayName"))
             elif evt == "dial-out":
                 await self._dial_out(ws, room, member, data)
+            elif evt == "audio" and member.audio != "phone":
+                await self._computer_audio(room, member, data)
             elif evt == "hang-up" and member.audio == "phone":
                 member.audio = ""
                 await ws.send_json(telephone.hang_up(member.user_id))
@@ -401,6 +403,20 @@ class _Handlers:
                     await ws.send_json(message)
             return
         await self._broadcast(room, message, exclude=member)
+
+    async def _computer_audio(self, room: Room, member: Member, data: dict[str, Any]) -> None:
+        """A participant's computer audio as its double reports it (`{evt: 'audio', audio, muted}`).
+
+        The record changes and everyone, the sender included, hears of it with `user-updated`, as the real
+        back end does for its participants' audio fields. A phone leg is the back end's own (see _dial_out).
+        """
+        audio = "computer" if data.get("audio") == "computer" else ""
+        muted = bool(data.get("muted")) and audio == "computer"
+        if (member.audio, member.muted) == (audio, muted):
+            return
+        member.audio, member.muted = audio, muted
+        self.state.record("audio", topic=room.topic, userId=member.user_id, audio=audio, muted=muted)
+        await self._broadcast(room, {"evt": "user-updated", "user": member.public()})
 
     async def _after_close(self, room: Room, member: Member, left: bool) -> None:
         if left:
@@ -482,7 +498,7 @@ class _Handlers:
         for message in outcome.states:
             await ws.send_json(message)
         if outcome.phone_audio:
-            member.audio = "phone"
+            member.audio, member.muted = "phone", False
             await self._broadcast(room, {"evt": "user-updated", "user": member.public()})
 
     async def _rename(self, room: Room, member: Member, user_id: Any, name: Any) -> None:
