@@ -3,15 +3,14 @@ reclaimHost as the back end carries them out (rooms.change_role) and tells every
 
 from __future__ import annotations
 
-import asyncio
 import json
-import threading
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 import pytest
+from test_service import run_async
 
 from harness.service.rooms import (
     MAKE_HOST,
@@ -25,15 +24,6 @@ from harness.service.rooms import (
 )
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token
-
-
-def run_async(coroutine: Any) -> Any:
-    box: list[Any] = []
-    thread = threading.Thread(target=lambda: box.append(asyncio.run(coroutine)))
-    thread.start()
-    thread.join(timeout=20)
-    assert box, "the coroutine did not finish"
-    return box[0]
 
 
 def post_join(service: SessionService, token: str, topic: str, name: str) -> dict[str, Any]:
