@@ -74,6 +74,7 @@ class ScenarioRun:
         self.participants: dict[str, ParticipantPage] = {}
         self.call_ids = itertools.count(1)
         self.call_steps: dict[int, int] = {}  # the harness's call ids and the step that made each
+        self.reactions: list[tuple[ParticipantPage, Step, int]] = []  # armed on_event steps and their call ids
         self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
         self.log_start = len(ctx.service.state.log)
 
@@ -91,6 +92,7 @@ class ScenarioRun:
                     self.participants[spec.name] = self.start_participant(spec)
                 for step in self.scenario.steps:
                     self.run_step(step)
+                self.check_reactions()
                 self.check_unexpected_errors()
             failed = False
         finally:
@@ -304,6 +306,47 @@ class ScenarioRun:
                 f"observed {name} events: {seen or 'none'}",
             )
         participant.event_cursor = index + 1
+
+    def step_on_event(self, participant: ParticipantPage, step: Step) -> None:
+        """Arm a listener in the page that makes the call from inside the event's handler, as an app's would."""
+        call: Step = step.params["then"]
+        call_id = next(self.call_ids)
+        self.call_steps[call_id] = step.index
+        match = step.params["match"]
+        if has_reference(match):  # resolved now, as wait_for_event does
+            match = self.page(participant).evaluate("value => window.__harness.resolve(value)", match)
+            if isinstance(match, dict) and "harness-error" in match:
+                raise HarnessError(f"{step.location}: {match['harness-error']}")
+        armed = self.page(participant).evaluate(
+            "([id, name, match, path, args]) => window.__harness.react(id, name, match, path, args)",
+            [call_id, step.params["name"], match, call.params, list(call.args)],
+        )
+        if armed is not True:
+            raise HarnessError(f"{step.location}: the page could not listen for {step.params['name']}: {armed}")
+        self.reactions.append((participant, step, call_id))
+
+    def check_reactions(self) -> None:
+        """Each armed on_event's call, once every step has run: it must have been made, and settle as expected."""
+        for participant, step, call_id in self.reactions:
+            call: Step = step.params["then"]
+            name, match = step.params["name"], step.params["match"]
+            wait = step.within or DEFAULT_EVENT_WAIT
+            page = self.page(participant)
+            outcome = self.poll(participant, functools.partial(call_result, page, call_id), wait)
+            if outcome is None:
+                heard = page.evaluate("id => window.__harness.heard(id)", call_id)
+                if not heard:
+                    seen = [e["payload"] for e in participant.events() if e["name"] == name]
+                    raise self.failure(
+                        step,
+                        f"expected the page to hear {name}{'' if match is None else f' matching {match}'} "
+                        f"and call {call.params} from its handler",
+                        f"observed {name} events: {seen or 'none'}",
+                    )
+                raise self.failure(step, f"{call.params} neither resolved nor rejected within {format_duration(wait)}")
+            if outcome["status"] == "harness-error":
+                raise HarnessError(f"{step.location}: {outcome['message']}")
+            self.check_outcome(call, outcome)
 
     def step_advance_clock(self, participant: ParticipantPage, step: Step) -> None:
         if not participant.plan.virtual_clock:

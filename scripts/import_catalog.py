@@ -35,11 +35,6 @@ NOT_REPRODUCED = {
         "report it to Zoom); no browser, network or account condition makes a correct client send parameters "
         "the server refuses"
     ),
-    6002: (
-        "only inside Zoom's join handshake, after the session is joined and before the participant's own "
-        "record arrives; the double's join answer carries that record, and no browser or network condition "
-        "opens the gap without guessing Zoom's message order"
-    ),
 }
 
 

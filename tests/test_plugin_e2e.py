@@ -223,3 +223,24 @@ def test_parallel_workers_give_the_serial_results(pytester: pytest.Pytester) -> 
     serial = outcomes()
     assert serial == {f"{name}[chromium]": "PASSED" for name in names}
     assert outcomes("-n", "2") == serial
+
+
+def test_on_event_that_never_comes_fails_saying_so(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    never = tmp_path / "never-heard.yaml"
+    never.write_text(
+        "name: never-heard\nsteps:\n"
+        "  - on_event:\n      name: connection-change\n      match: {state: Reconnecting}\n"
+        "      then: {call: stream.startAudio}\n    within: 1s\n"
+        "  - join: {topic: quiet, name: nina}\n"
+    )
+    result = run(pytester, "--scenario-file", str(never))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*failed at step 1 (on_event connection-change: call stream.startAudio)*never-heard.yaml:3:5*",
+            "*expected the page to hear connection-change matching {'state': 'Reconnecting'} and call "
+            "stream.startAudio from its handler*",
+            "*observed connection-change events: [[]{'state': 'Connected'}[]]*",  # [[] is fnmatch for [
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()

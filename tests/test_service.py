@@ -119,6 +119,7 @@ def test_join_info_then_socket_then_heartbeat(service: SessionService) -> None:
             url = f"{answer['result']['rwg']}?joinToken={answer['result']['joinToken']}"
             async with session.ws_connect(url) as ws:
                 joined = await ws.receive_json(timeout=5)
+                assert (await ws.receive_json(timeout=5))["evt"] == "roster"
                 await ws.send_json({"evt": "ping", "seq": 7})
                 return joined, await ws.receive_json(timeout=5)
 
@@ -132,6 +133,31 @@ def test_join_info_then_socket_then_heartbeat(service: SessionService) -> None:
             break
         time.sleep(0.05)
     assert rooms[0]["participants"][0]["isInFailover"] is True
+
+
+def test_the_roster_comes_as_its_own_frame_right_after_joined_and_holds_the_newcomer(service: SessionService) -> None:
+    # Zoom's handshake: the join response, then the participant list in a frame of its own (the client's join()
+    # resolves on it); the others hear of the newcomer afterwards.
+    creds = service.new_credentials()
+    alice_url = socket_url(service, creds, "alice", topic="roster", role=1)
+
+    async def talk() -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(alice_url) as alice:
+            alone = [dict(await alice.receive_json(timeout=5)) for _ in range(2)]
+            bob_url = await asyncio.to_thread(socket_url, service, creds, "bob", "roster")
+            async with session.ws_connect(bob_url) as bob:
+                frames = [dict(await bob.receive_json(timeout=5)) for _ in range(2)]
+                return alone, frames, await next_event(alice, "user-added")
+
+    alone, (joined, roster), added = run_async(talk())
+    assert [frame["evt"] for frame in alone] == ["joined", "roster"]
+    assert [p["displayName"] for p in alone[1]["participants"]] == ["alice"]
+    assert joined["evt"] == "joined" and "participants" not in joined
+    assert joined["user"]["displayName"] == "bob"
+    assert roster["evt"] == "roster" and set(roster) == {"evt", "participants"}
+    assert [p["displayName"] for p in roster["participants"]] == ["alice", "bob"]
+    assert joined["user"] in roster["participants"]
+    assert added["user"]["displayName"] == "bob"
 
 
 def test_refused_join_answers_with_the_result_code(service: SessionService) -> None:

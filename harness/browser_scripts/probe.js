@@ -198,45 +198,77 @@
     return resolved;
   }
 
+  // wait_for_event's matching (expectations.subset_match): every field of `match` is in the payload with
+  // the same value, recursively; a mapping matches a list when one of its entries does (user-updated).
+  function contains(match, payload) {
+    if (match && typeof match === 'object' && !Array.isArray(match)) {
+      if (Array.isArray(payload)) return payload.some((item) => contains(match, item));
+      if (!payload || typeof payload !== 'object') return false;
+      return Object.keys(match).every((key) => key in payload && contains(match[key], payload[key]));
+    }
+    return JSON.stringify(match) === JSON.stringify(payload);
+  }
+
+  const heard = new Set(); // on_event reactions whose event has come
+
+  function start(id, path, args) {
+    const [target, method] = path.split('.');
+    let object;
+    try {
+      object = resolveTarget(target);
+    } catch (error) {
+      results.set(id, { status: 'harness-error', message: String(error.message || error) });
+      return;
+    }
+    if (!object || typeof object[method] !== 'function') {
+      results.set(id, { status: 'harness-error', message: `${path} is not a function of this SDK` });
+      return;
+    }
+    try {
+      args = resolveArg(args);
+    } catch (error) {
+      results.set(id, { status: 'harness-error', message: String(error.message || error) });
+      return;
+    }
+    stepCall = id;
+    let outcome;
+    try {
+      outcome = object[method](...args);
+    } catch (error) {
+      stepCall = null;
+      results.set(id, { status: 'threw', error: plain(error) });
+      return;
+    }
+    stepCall = null;
+    if (outcome && typeof outcome.then === 'function') {
+      outcome.then(
+        (value) => results.set(id, { status: 'resolved', value: plain(value) }),
+        (error) => results.set(id, { status: 'rejected', error: plain(error) }),
+      );
+    } else {
+      results.set(id, { status: 'resolved', value: plain(outcome) });
+    }
+  }
+
   window.__harness = Object.freeze({
     // Starts an SDK call on behalf of a scenario step; the outcome is read with result(id).
-    start(id, path, args) {
-      const [target, method] = path.split('.');
-      let object;
-      try {
-        object = resolveTarget(target);
-      } catch (error) {
-        results.set(id, { status: 'harness-error', message: String(error.message || error) });
-        return;
-      }
-      if (!object || typeof object[method] !== 'function') {
-        results.set(id, { status: 'harness-error', message: `${path} is not a function of this SDK` });
-        return;
-      }
-      try {
-        args = resolveArg(args);
-      } catch (error) {
-        results.set(id, { status: 'harness-error', message: String(error.message || error) });
-        return;
-      }
-      stepCall = id;
-      let outcome;
-      try {
-        outcome = object[method](...args);
-      } catch (error) {
-        stepCall = null;
-        results.set(id, { status: 'threw', error: plain(error) });
-        return;
-      }
-      stepCall = null;
-      if (outcome && typeof outcome.then === 'function') {
-        outcome.then(
-          (value) => results.set(id, { status: 'resolved', value: plain(value) }),
-          (error) => results.set(id, { status: 'rejected', error: plain(error) }),
-        );
-      } else {
-        results.set(id, { status: 'resolved', value: plain(outcome) });
-      }
+    start,
+    // on_event: the first time the client emits `name` with a payload holding `match`, make the call
+    // inside that listener, in the same task as the SDK's own listeners, as an app's handler would.
+    react(id, name, match, path, args) {
+      const found = currentClient();
+      if (!found || typeof found.on !== 'function') return `no SDK client found (tried ${config.clientExpression})`;
+      const listener = (payload) => {
+        if (heard.has(id) || (match !== null && !contains(match, plain(payload)))) return;
+        heard.add(id);
+        if (typeof found.off === 'function') found.off(name, listener);
+        start(id, path, args);
+      };
+      found.on(name, listener);
+      return true;
+    },
+    heard(id) {
+      return heard.has(id);
     },
     // A scenario value with references ({$userId: NAME}, {$call: ...}) as the page sees it now.
     resolve(value) {

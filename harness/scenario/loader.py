@@ -56,11 +56,12 @@ ACTIONS = (
     "expect_text",
     "leave",
     "together",
+    "on_event",
 )
 TOGETHER_ACTIONS = ("call", "leave")  # what a `together` group may hold: calls started in one moment
 MODIFIERS = ("as", "expect", "expect_error", "within", "args")
 PROMISE_ACTIONS = ("init", "join", "call", "leave")
-WITHIN_ACTIONS = ("wait_for_event", "expect_text", "together", *PROMISE_ACTIONS)
+WITHIN_ACTIONS = ("wait_for_event", "expect_text", "together", "on_event", *PROMISE_ACTIONS)
 PATTERN_KEYS = ("errorCode", "type", "reason", "reason_contains", "subCode", "name", "message_contains")
 FAULT_ONLY_KEYS = ("websocket", "session")
 REFERENCES = ("$userId", "$element", "$file", "$call")
@@ -488,6 +489,8 @@ class _Builder:
                 )
         if ("expect" in entries or "expect_error" in entries) and action not in PROMISE_ACTIONS:
             key = "expect" if "expect" in entries else "expect_error"
+            if action == "on_event":
+                raise r.fail(entries[key][0], f"{key} goes in on_event's 'then', with the call it checks")
             raise r.fail(entries[key][0], f"{key} applies to {', '.join(PROMISE_ACTIONS)} steps, not to {action!r}")
         if "expect" in entries and "expect_error" in entries:
             raise r.fail(entries["expect_error"][0], "a step has either expect: resolved or expect_error, not both")
@@ -504,6 +507,8 @@ class _Builder:
             action=action,
             params=self.together(action_node, index, participant)
             if action == "together"
+            else self.on_event(action_node, index, participant)
+            if action == "on_event"
             else self.action_params(action, action_node),
             location=r.where(node),
             participant=participant,
@@ -535,6 +540,43 @@ class _Builder:
                 raise r.fail(item, f"together holds only {' and '.join(TOGETHER_ACTIONS)} steps, not {step.action!r}")
             group.append(step)
         return tuple(group)
+
+    def on_event(self, node: yaml.Node, index: int, participant: str) -> dict[str, Any]:
+        """`on_event: {name, match, then: {call step}}`: the page makes the call from inside the event's handler."""
+        r = self.r
+        entries = r.mapping(node, "on_event")
+        r.check_keys(entries, ACTION_KEYS["on_event"], "on_event")
+        example = "e.g. then: {call: stream.startAudio, expect_error: {errorCode: 6002}}"
+        if "then" not in entries:
+            raise r.fail(node, f"on_event needs 'then', the call the page makes when it hears the event, {example}")
+        event = self.event_params(node, {key: entries[key] for key in ("name", "match") if key in entries}, "on_event")
+        then = entries["then"][1]
+        if isinstance(then, yaml.MappingNode):
+            for key, (key_node, _) in r.mapping(then, "on_event.then").items():
+                if key in ("as", "within"):
+                    raise r.fail(key_node, f"{key} goes on the on_event step itself, not on its 'then'")
+        step = self.step(then, index, [participant])
+        if step.action != "call":
+            raise r.fail(then, f"on_event's 'then' is one call step, not {step.action!r}, {example}")
+        return {**event, "then": step}
+
+    def event_params(self, node: yaml.Node, entries: dict[str, Any], action: str) -> dict[str, Any]:
+        """An SDK event's name and the payload fields to match (wait_for_event, on_event)."""
+        r = self.r
+        if "name" not in entries:
+            raise r.fail(node, f"{action} needs the event's name, e.g. {{name: connection-change}}")
+        match = entries.get("match")
+        if match is not None and isinstance(match[1], yaml.SequenceNode):
+            raise r.fail(match[1], "match is a mapping of payload fields, e.g. {state: Reconnecting}, or a plain value")
+        if match is not None:
+            self.check_references(match[1])
+        event = r.string(entries["name"][1], "event name")
+        if event not in EVENTS:
+            raise r.fail(
+                entries["name"][1],
+                f"unknown SDK event {event!r}{suggest(event, EVENTS)}: the 2.5.0 typings declare no such event",
+            )
+        return {"name": event, "match": r.value(match[1]) if match and not is_null(match[1]) else None}
 
     def args(self, node: yaml.Node) -> list[Any]:
         if not isinstance(node, yaml.SequenceNode):
@@ -607,25 +649,7 @@ class _Builder:
         if action == "leave":
             return {"end": r.boolean(entries["end"][1], "leave.end")} if "end" in entries else {"end": False}
         if action == "wait_for_event":
-            if "name" not in entries:
-                raise r.fail(node, "wait_for_event needs the event's name, e.g. {name: connection-change}")
-            match = entries.get("match")
-            if match is not None and isinstance(match[1], yaml.SequenceNode):
-                raise r.fail(
-                    match[1], "match is a mapping of payload fields, e.g. {state: Reconnecting}, or a plain value"
-                )
-            if match is not None:
-                self.check_references(match[1])
-            event = r.string(entries["name"][1], "event name")
-            if event not in EVENTS:
-                raise r.fail(
-                    entries["name"][1],
-                    f"unknown SDK event {event!r}{suggest(event, EVENTS)}: the 2.5.0 typings declare no such event",
-                )
-            return {
-                "name": event,
-                "match": r.value(match[1]) if match and not is_null(match[1]) else None,
-            }
+            return self.event_params(node, entries, action)
         if action == "fill":
             return {
                 k: r.string(entries[k][1], f"fill.{k}")
@@ -668,6 +692,7 @@ ACTION_KEYS: dict[str, tuple[str, ...]] = {
     "join": ("topic", "name", "password", "role", "token"),
     "leave": ("end",),
     "wait_for_event": ("name", "match"),
+    "on_event": ("name", "match", "then"),
     "fill": ("selector", "value"),
     "expect_text": ("selector", "contains"),
 }

@@ -215,12 +215,18 @@ class Step:
     args: tuple[Any, ...] = ()
 
     def calls(self) -> tuple[Step, ...]:
-        """The steps whose outcome is checked: this one, or the steps of a `together` group."""
-        return tuple(self.params) if self.action == "together" else (self,)
+        """The steps whose outcome is checked: this one, the steps of a `together` group, an on_event's call."""
+        if self.action == "together":
+            return tuple(self.params)
+        if self.action == "on_event":
+            return (self.params["then"],)
+        return (self,)
 
     def title(self) -> str:
         if self.action == "together":
             return "together: " + ", ".join(step.title() for step in self.params)
+        if self.action == "on_event":
+            return f"on_event {self.params['name']}: {self.params['then'].title()}"
         if self.action == "call":
             return f"call {self.params}"
         if self.action in ("wait_for_event",):

@@ -531,6 +531,20 @@ def _actions(words: Vocabulary) -> dict[str, Schema]:
             "Wait for an SDK event whose payload contains match.",
             required=("name",),
         ),
+        "on_event": mapping_action(
+            "on_event",
+            {
+                "name": _choice(EVENTS, "The SDK event, e.g. connection-change."),
+                "match": {"type": ["object", "string", "number", "boolean", "null"]},
+                "then": {
+                    "description": "The call the page makes inside the event's handler, with its expect or "
+                    "expect_error (checked once every step has run).",
+                    "allOf": [_ref("step"), {"required": ["call"]}, {"properties": {"as": False, "within": False}}],
+                },
+            },
+            "When the page hears this event, it makes the call from the handler, as an app's listener does.",
+            required=("name", "then"),
+        ),
         "advance_clock": _duration("With clock: virtual, run timers forward."),
         "sleep": _duration("A real wait (prefer events and the virtual clock)."),
         "expect_text": mapping_action(

@@ -326,17 +326,19 @@ class _Handlers:
         self.state.rooms.connected(member)
         self.state.sockets[member.user_id] = ws
         self.state.record("connected", topic=room.topic, userId=member.user_id)
+        # Zoom's join handshake: the join response first (Connected on the client), then the participant list
+        # as a frame of its own; the client's join() resolves on that roster, the newcomer's own record in it.
         await ws.send_json(
             {
                 "evt": "joined",
                 "user": member.public(),
-                "participants": [m.public() for m in room.members.values()],
                 "session": {"topic": room.topic, "sessionId": room.session_id, "password": room.passcode or ""},
                 "accountSettings": self.state.accounts.get(room.app_key, {}),
                 "features": room.features,
                 "isOriginalHost": member.is_original_host,
             }
         )
+        await ws.send_json({"evt": "roster", "participants": [m.public() for m in room.members.values()]})
         await self._broadcast(room, {"evt": "user-added", "user": member.public()}, exclude=member)
         left = await self._pump(ws, room, member)
         if self.state.sockets.get(member.user_id) is ws:
