@@ -32,7 +32,8 @@ OPEN_SESSION_SOCKET = """async token => {
     const ws = new WebSocket(`${answer.result.rwg}?joinToken=${answer.result.joinToken}`);
     window.ws = ws;
     ws.onclose = e => window.closes.push([e.code, e.reason]);
-    await new Promise(ok => ws.onmessage = e => ok());
+    // The join answer comes in two frames, `joined` then `roster` (or one `join-failed`): wait past them.
+    await new Promise(ok => ws.onmessage = e => { if (JSON.parse(e.data).evt !== 'joined') ok(); });
     ws.onmessage = e => window.inbox.push(JSON.parse(e.data));
     return ws.readyState;
 }"""
