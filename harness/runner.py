@@ -281,13 +281,9 @@ class ScenarioRun:
         )
 
     def step_wait_for_event(self, participant: ParticipantPage, step: Step) -> None:
-        name, match = step.params["name"], step.params["match"]
+        name = step.params["name"]
         wait = step.within or DEFAULT_EVENT_WAIT
-        if has_reference(match):  # e.g. {userId: {$userId: gina}}: what only the page knows, resolved now
-            resolved = self.page(participant).evaluate("value => window.__harness.resolve(value)", match)
-            if isinstance(resolved, dict) and "harness-error" in resolved:
-                raise HarnessError(f"{step.location}: {resolved['harness-error']}")
-            match = resolved
+        match = self.resolved_match(participant, step, step.params["match"])
 
         def found() -> int | None:
             participant.drain()
@@ -307,16 +303,21 @@ class ScenarioRun:
             )
         participant.event_cursor = index + 1
 
+    def resolved_match(self, participant: ParticipantPage, step: Step, match: Any) -> Any:
+        """An event match as the page sees it now: {userId: {$userId: gina}} is what only the page knows."""
+        if not has_reference(match):
+            return match
+        resolved = self.page(participant).evaluate("value => window.__harness.resolve(value)", match)
+        if isinstance(resolved, dict) and "harness-error" in resolved:
+            raise HarnessError(f"{step.location}: {resolved['harness-error']}")
+        return resolved
+
     def step_on_event(self, participant: ParticipantPage, step: Step) -> None:
         """Arm a listener in the page that makes the call from inside the event's handler, as an app's would."""
         call: Step = step.params["then"]
         call_id = next(self.call_ids)
         self.call_steps[call_id] = step.index
-        match = step.params["match"]
-        if has_reference(match):  # resolved now, as wait_for_event does
-            match = self.page(participant).evaluate("value => window.__harness.resolve(value)", match)
-            if isinstance(match, dict) and "harness-error" in match:
-                raise HarnessError(f"{step.location}: {match['harness-error']}")
+        match = self.resolved_match(participant, step, step.params["match"])
         armed = self.page(participant).evaluate(
             "([id, name, match, path, args]) => window.__harness.react(id, name, match, path, args)",
             [call_id, step.params["name"], match, call.params, list(call.args)],
