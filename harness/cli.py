@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness.errors import HarnessError
 from harness.paths import scenarios_dir
@@ -12,18 +14,38 @@ from harness.scenario.loader import scenario_files
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; output cut short by the reader (`harness list | head`) ends the command quietly."""
+    try:
+        code = dispatch(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away: send the rest of our output nowhere, so the interpreter's final flush is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    return code
+
+
+def command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose `--help` starts with what it does."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=summary, description=summary[0].upper() + summary[1:] + "."
+    )
+    return parser
+
+
+def dispatch(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="harness", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the session service with the sample app, for a person to explore")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = command(sub, "serve", "run the session service with the sample app, for a person to explore")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     serve.add_argument("--port", type=int, default=8088, help="port (default 8088; 0 picks a free one)")
-    browser = sub.add_parser("browser", help="print the browser the harness will use, or why there is none")
+    browser = command(sub, "browser", "print the browser the harness will use, or why there is none")
     browser.add_argument("--executable", default=None, help="an explicit browser executable to check")
-    check = sub.add_parser("check", help="validate scenario files; one line per problem")
+    check = command(sub, "check", "validate scenario files without running them; one line per problem")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the scenario catalog)")
-    listing = sub.add_parser("list", help="list the scenario catalog")
+    listing = command(sub, "list", "list the scenario catalog: name, codes, what to tell the customer")
     listing.add_argument("--format", choices=("text", "markdown"), default="text")
-    cover = sub.add_parser("coverage", help="each documented error code: covered by which scenarios, or why not")
+    cover = command(sub, "coverage", "each documented error code: covered by which scenarios, or why not")
     cover.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     cover.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
     cover.add_argument(
@@ -32,13 +54,13 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("test-results/last-results.json"),
         help="last results to show next to each scenario (written by every pytest run)",
     )
-    conform = sub.add_parser(
-        "conformance", help="run the scenarios valid for both SDKs on the double and the real package; compare"
+    conform = command(
+        sub, "conformance", "run the scenarios valid for both SDKs on the double and the real package; compare"
     )
     conform.add_argument("--scenario", action="append", default=[], help="only this scenario (repeatable)")
     conform.add_argument("--browser", default="chromium", choices=("chromium", "firefox"))
-    run = sub.add_parser("run", help="run scenarios by name (same as pytest --scenario NAME ...)")
-    run.add_argument("names", nargs="+")
+    run = command(sub, "run", "run scenarios by name (the same as pytest --scenario NAME ...)")
+    run.add_argument("names", nargs="+", help="scenario names or shell globs; other options go on to pytest")
     args, rest = parser.parse_known_args(argv)
     try:
         if args.command == "serve":

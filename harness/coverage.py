@@ -1,5 +1,5 @@
 """What the scenario catalog covers: one row per documented error code (covered by which scenarios,
-unreachable on the web and why, or missing), and the catalog itself as a table for the README."""
+unreachable on the web and why, or missing), and the catalog itself as a table for docs/catalog.md."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def catalog_markdown(scenarios: list[Scenario]) -> str:
 def replace_section(text: str, start: str, end: str, body: str) -> str:
     """`text` with what lies between the `start` and `end` markers replaced by `body`."""
     if start not in text or end not in text:
-        raise HarnessError(f"the README has no section marked {start!r} … {end!r}")
+        raise HarnessError(f"the document has no section marked {start!r} … {end!r}")
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     return f"{head}{start}\n{body}\n{end}{tail}"

@@ -1,9 +1,11 @@
-"""Rebuild harness/catalog/exception-codes.json from the reference TSV.
+"""Rebuild harness/catalog/exception-codes.json from a TSV of Zoom's published Video SDK Web error table.
 
-The JSON is the project's one error catalog: the Python side reads it and the
-SDK double imports it. Run this only when the reference table changes:
+The JSON is the project's one error catalog: the Python side reads it and the SDK double imports it. The
+TSV has one row per documented code, with the columns `code`, `constant`, `category`, `raised_by`
+(comma-separated methods, or `-`) and `flags` (free text: whether the code is web-reachable, sub-reasons,
+documented reasons). Run this only when Zoom's table changes:
 
-    .venv/bin/python scripts/import_catalog.py ../shared/reference/exception-codes.tsv
+    .venv/bin/python scripts/import_catalog.py path/to/exception-codes.tsv
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def main(tsv: str) -> None:
                     "not_reproduced": NOT_REPRODUCED.get(int(row["code"])),
                 }
             )
-    # Runtime-only members of the 2.5.0 ExceptionCode enum (facts §1.3).
+    # Members of the 2.5.0 runtime ExceptionCode enum that the published error table lacks.
     extra = {6219: "SHARE_CAMERA_MESSAGE_ERROR", 6220: "SCREEN_SHARE_WHITEBOARD_CONFLICT", 7105: "CMD_RATE_LIMIT"}
     known = {r["code"] for r in rows}
     for code, constant in extra.items():
@@ -90,4 +92,6 @@ def main(tsv: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference/exception-codes.tsv")
+    if len(sys.argv) != 2:
+        sys.exit("usage: scripts/import_catalog.py path/to/exception-codes.tsv")
+    main(sys.argv[1])

@@ -1,7 +1,7 @@
-"""Regenerate the README's generated sections (scenario catalog, code coverage) from the scenario files.
+"""Regenerate the generated tables in docs/ (the scenario catalog, the code coverage) from the scenario files.
 
-.venv/bin/python scripts/update_docs.py          # rewrite README.md
-.venv/bin/python scripts/update_docs.py --check  # exit 1 if README.md is out of step
+.venv/bin/python scripts/update_docs.py          # rewrite docs/catalog.md and docs/coverage.md
+.venv/bin/python scripts/update_docs.py --check  # exit 1 if either is out of step
 """
 
 from __future__ import annotations
@@ -22,26 +22,34 @@ from harness.coverage import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+CATALOG = ROOT / "docs" / "catalog.md"
+COVERAGE = ROOT / "docs" / "coverage.md"
 
 
-def rendered(folder: Path) -> str:
+def rendered(folder: Path) -> dict[Path, str]:
     scenarios = load_catalog(folder)
-    text = README.read_text(encoding="utf-8")
-    text = replace_section(text, CATALOG_START, CATALOG_END, catalog_markdown(scenarios))
-    return replace_section(text, COVERAGE_START, COVERAGE_END, coverage_markdown(coverage(scenarios)))
+    catalog = replace_section(
+        CATALOG.read_text(encoding="utf-8"), CATALOG_START, CATALOG_END, catalog_markdown(scenarios)
+    )
+    table = replace_section(
+        COVERAGE.read_text(encoding="utf-8"), COVERAGE_START, COVERAGE_END, coverage_markdown(coverage(scenarios))
+    )
+    return {CATALOG: catalog, COVERAGE: table}
 
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[argv.index("--scenario-dir") + 1]) if "--scenario-dir" in argv else ROOT / "scenarios"
     fresh = rendered(folder)
+    stale = [path for path, text in fresh.items() if text != path.read_text(encoding="utf-8")]
     if "--check" in argv:
-        if fresh != README.read_text(encoding="utf-8"):
-            print("README.md is out of step with the scenarios: run .venv/bin/python scripts/update_docs.py")
-            return 1
-        return 0
-    README.write_text(fresh, encoding="utf-8")
-    print(f"wrote {README}")
+        for path in stale:
+            print(
+                f"{path.relative_to(ROOT)} is out of step with the scenarios: run .venv/bin/python scripts/update_docs.py"
+            )
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(fresh[path], encoding="utf-8")
+        print(f"wrote {path}")
     return 0
 
 

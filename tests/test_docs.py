@@ -1,4 +1,4 @@
-"""The README's catalog and coverage tables are generated from the scenario files and kept in step."""
+"""The catalog and coverage tables in docs/ are generated from the scenario files and kept in step."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from harness.coverage import coverage, load_catalog
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_readme_tables_are_in_step_with_the_scenarios() -> None:
+def test_docs_tables_are_in_step_with_the_scenarios() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "update_docs.py"), "--check"], capture_output=True, text=True
     )
