@@ -43,9 +43,7 @@ def main(argv: list[str]) -> int:
     stale = [path for path, text in fresh.items() if text != path.read_text(encoding="utf-8")]
     if "--check" in argv:
         for path in stale:
-            print(
-                f"{path.relative_to(ROOT)} is out of step with the scenarios: run .venv/bin/python scripts/update_docs.py"
-            )
+            print(f"{path.relative_to(ROOT)} is out of step with the scenarios: run scripts/update_docs.py")
         return 1 if stale else 0
     for path in stale:
         path.write_text(fresh[path], encoding="utf-8")
