@@ -291,6 +291,44 @@ def test_host_ending_from_the_client_closes_the_others(service: SessionService) 
     assert late["errorCode"] == 4004
 
 
+def test_what_a_participant_may_not_send_is_ignored_and_the_socket_stays_served(service: SessionService) -> None:
+    # A non-host's `end` and `remove-user`, a hang-up without a phone leg, unknown events and frames that are not a
+    # JSON object change nothing: the next ping is still answered and nobody was told anything.
+    creds = service.new_credentials()
+    urls = [socket_url(service, creds, "alice", topic="ignored", role=1), socket_url(service, creds, "bob", "ignored")]
+
+    async def talk() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(urls[0]) as alice,
+            session.ws_connect(urls[1]) as bob,
+        ):
+            alice_id = (await next_event(alice, "joined"))["user"]["userId"]
+            await next_event(bob, "roster")
+            await next_event(alice, "user-added")
+            for frame in (
+                {"evt": "end"},
+                {"evt": "remove-user", "userId": alice_id},
+                {"evt": "hang-up"},
+                {"evt": "no-such-event"},
+                {"evt": ["end"]},
+                {"no": "evt"},
+            ):
+                await bob.send_json(frame)
+            for text in ("[1, 2]", '"end"', "not json"):
+                await bob.send_str(text)
+            await bob.send_bytes(b'{"evt": "end"}')
+            await bob.send_json({"evt": "ping", "seq": 1})
+            await alice.send_json({"evt": "ping", "seq": 2})
+            return [dict(await bob.receive_json(timeout=5))], [dict(await alice.receive_json(timeout=5))]
+
+    to_bob, to_alice = run_async(talk())
+    assert to_bob == [{"evt": "pong", "seq": 1}]
+    assert to_alice == [{"evt": "pong", "seq": 2}]
+    [room] = [r for r in service.snapshot() if r["topic"] == "ignored"]
+    assert [p["displayName"] for p in room["participants"]] == ["alice", "bob"]
+
+
 def test_computer_audio_is_kept_in_the_record_and_everyone_hears_of_it(service: SessionService) -> None:
     creds = service.new_credentials()
     urls = [socket_url(service, creds, "alice", role=1), socket_url(service, creds, "bob")]

@@ -1,16 +1,16 @@
 """A network path per participant: a loopback SOCKS5 proxy the participant's browser context sends all
 its traffic through, so faults act on bytes in flight as a real network would.
 
-- latency and jitter delay every byte, HTTP and WebSocket frames alike (CDP throttling does not delay
-  WebSocket frames: browser-facts.md); order is kept, as TCP keeps it;
+- latency and jitter delay every byte, HTTP and WebSocket frames alike (measured: CDP network throttling
+  delays a WebSocket's handshake but not its frames); order is kept, as TCP keeps it;
 - a black hole stops delivery both ways and closes nothing; what was sent meanwhile arrives once the
   path comes back (TCP retransmits), so only a heartbeat notices a long one;
 - a cut resets every open connection, so both ends see the connection die;
 - a firewall refuses connections to blocked ports (the SOCKS "not allowed by ruleset" answer, which the
   browser reports as a failed connection) and resets the ones already open to them.
 
-The proxy runs on its own asyncio loop in a thread; the harness's thread changes a path's state with
-`NetworkPath` methods, which hand the change to that loop.
+The proxy runs on its own asyncio loop in a thread (`harness.loop_thread.LoopThread`); the harness's thread
+changes a path's state with `NetworkPath` methods, which hand the change to that loop.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ import contextlib
 import random
 import socket
 import struct
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from harness.loop_thread import LoopThread
 
 SOCKS_VERSION = 5
 CONNECT = 1
@@ -36,6 +37,8 @@ REPLY_REFUSED = 5
 REPLY_COMMAND_UNSUPPORTED = 7
 CONNECT_TIMEOUT = 10.0
 CHUNK = 65536
+CALL_TIMEOUT = 10.0  # a state change or a new listener, handed to the proxy loop
+STOP_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,32 +133,17 @@ class NetworkPath:
 
 
 class NetworkShaper:
-    """Owns the proxy loop. `open_path()` gives each participant a listener of its own."""
+    """Owns the proxy loop (started on first use). `open_path()` gives each participant a listener of its own."""
 
     def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def _ensure_started(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=loop.run_forever, name="network-shaper", daemon=True)
-                self._thread.start()
-                self._loop = loop
-            return self._loop
+        self._loop = LoopThread("network-shaper")
 
     def call(self, fn: Callable[[], Any]) -> Any:
-        loop = self._ensure_started()
-
-        async def run() -> Any:
-            return fn()
-
-        return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout=10)
+        self._loop.start()
+        return self._loop.call(fn, timeout=CALL_TIMEOUT)
 
     def open_path(self) -> NetworkPath:
-        loop = self._ensure_started()
+        self._loop.start()
 
         async def listen() -> tuple[_PathState, asyncio.base_events.Server]:
             state = _PathState()
@@ -165,25 +153,12 @@ class NetworkShaper:
             )
             return state, server
 
-        state, server = asyncio.run_coroutine_threadsafe(listen(), loop).result(timeout=10)
+        state, server = self._loop.run(listen(), timeout=CALL_TIMEOUT)
         return NetworkPath(self, state, server)
 
     def stop(self) -> None:
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-
-        async def drain() -> None:
-            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-
-        with contextlib.suppress(Exception):
-            asyncio.run_coroutine_threadsafe(drain(), loop).result(timeout=5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=5)
-        self._loop = None
+        """Stop the proxy loop; every connection's task is cancelled and awaited first."""
+        self._loop.stop(timeout=STOP_TIMEOUT)
 
 
 async def _serve_client(state: _PathState, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

@@ -110,7 +110,7 @@ def change_role(room: Room, actor: Member, action: str, user_id: Any = None) -> 
     return []
 
 
-SESSION_FULL = 4005  # facts §5.2: 'meeting is at capacity'
+SESSION_FULL = 4005  # the 2.5.0 runtime's join failure for a session at capacity
 SESSION_FULL_MESSAGE = "meeting is at capacity"
 
 

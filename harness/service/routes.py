@@ -1,0 +1,121 @@
+"""The session service's HTTP routes: the files it serves and the requests it answers.
+
+- `/app/`, `/double/`, `/pages/`: the sample app, the double's ES modules and plain test pages; `/sdk/real/`:
+  the real `@zoom/videosdk` package's files when installed; `/double/videosdk.umd.js`: the double as one UMD
+  script, bundled on request (bundle.py);
+- `POST /wc/lsdk`: a join request, answered after checking the JWT (jwt_rules.py) and admitting the
+  participant to the session (rooms.py), with where its session socket and media server are;
+- `/instantsdk/{session_id}`: the session socket (protocol.py); `/wc/media/{kind}`: the media server (media.py);
+- `/api/token`: a token for a person using the app by hand; `/_harness/sessions`: the sessions, as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from aiohttp import web
+
+from harness.paths import fixtures_dir, real_sdk_dir
+from harness.service import media
+from harness.service.bundle import BundleError, build_umd
+from harness.service.jwt_rules import verify_token
+from harness.service.protocol import SessionProtocol
+from harness.service.rooms import JoinRefused, Member, Room
+from harness.service.state import Credentials, ServiceState
+from harness.service.tokens import mint_token
+
+
+def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) -> web.Application:
+    routes = _Routes(state, dev)
+    app = web.Application()
+    app.router.add_get("/", routes.home)
+    app.router.add_post("/wc/lsdk", routes.join_info)
+    app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)
+    app.router.add_get("/wc/media/{kind}", routes.media_socket)
+    app.router.add_get("/api/token", routes.dev_token)
+    app.router.add_get("/_harness/sessions", routes.sessions)
+    app.router.add_get("/double/videosdk.umd.js", routes.double_umd)
+    app.router.add_static("/app/", fixtures_dir() / "app", append_version=False)
+    app.router.add_static("/double/", fixtures_dir() / "double", follow_symlinks=True)
+    app.router.add_static("/pages/", fixtures_dir() / "pages")
+    real = real_sdk_dir()
+    if real is not None:
+        app.router.add_static("/sdk/real/", real)
+    return app
+
+
+class _Routes:
+    def __init__(self, state: ServiceState, dev_credentials: Credentials) -> None:
+        self.state = state
+        self.dev = dev_credentials
+
+    async def home(self, request: web.Request) -> web.StreamResponse:
+        raise web.HTTPFound("/app/index.html")
+
+    async def double_umd(self, request: web.Request) -> web.StreamResponse:
+        try:
+            text = build_umd(fixtures_dir() / "double")
+        except BundleError as error:
+            return web.Response(status=500, text=f"/* {error} */", content_type="application/javascript")
+        return web.Response(text=text, content_type="application/javascript", headers={"Cache-Control": "no-store"})
+
+    async def dev_token(self, request: web.Request) -> web.StreamResponse:
+        topic = request.query.get("topic", "")
+        try:
+            role = int(request.query.get("role", "1"))
+        except ValueError:
+            return web.json_response({"error": "role must be 0 or 1"}, status=400)
+        if not topic:
+            return web.json_response({"error": "topic is required"}, status=400)
+        return web.json_response({"token": mint_token(self.dev.key, self.dev.secret, topic, role)})
+
+    async def sessions(self, request: web.Request) -> web.StreamResponse:
+        return web.json_response(self.state.rooms.snapshot())
+
+    async def media_socket(self, request: web.Request) -> web.StreamResponse:
+        return await media.media_socket(self.state.rooms, self.state.record, request)
+
+    async def join_info(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.json_response({"status": False, "errorCode": 4003, "errorMessage": "bad request"})
+        topic = str(body.get("topic", ""))
+        verdict = verify_token(str(body.get("signature", "")), self.state.secrets(), topic, time.time())
+        if not verdict.ok or verdict.claims is None:
+            self.state.record("join-refused", topic=topic, result=verdict.result, message=verdict.message)
+            return web.json_response({"status": False, "errorCode": verdict.result, "errorMessage": verdict.message})
+        claims = verdict.claims
+        app_key = str(claims["app_key"])
+        settings = self.state.accounts[app_key]
+        rejoin = body.get("rejoinUserId")
+        try:
+            member = self.state.rooms.admit(
+                app_key,
+                topic,
+                str(body.get("userName", "")),
+                int(claims["role_type"]),
+                str(body.get("password", "")),
+                rejoin if isinstance(rejoin, int) else None,
+                capacity=settings["max_participants"],
+            )
+        except JoinRefused as refused:
+            self.state.record("join-refused", topic=topic, result=refused.result)
+            return web.json_response({"status": False, "errorCode": refused.result, "errorMessage": refused.message})
+        room = self._room_of(member)
+        socket_url = f"ws://{request.host}/instantsdk/{room.session_id}"
+        media_url = f"ws://{request.url.host}:{self.state.media_port}/wc/media"
+        self.state.record("join-info", topic=topic, userId=member.user_id, name=member.name)
+        result = {
+            "rwg": socket_url,
+            "media": media_url,
+            "joinToken": member.join_token,
+            "userId": member.user_id,
+            "accountSettings": settings,
+            "isOriginalHost": member.is_original_host,  # the real answer's field (client.isOriginalHost)
+        }
+        return web.json_response({"status": True, "result": result})
+
+    def _room_of(self, member: Member) -> Room:
+        return next(room for room in self.state.rooms.rooms.values() if member.user_id in room.members)

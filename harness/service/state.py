@@ -1,0 +1,38 @@
+"""What the session service holds: credentials, account settings, rooms, open sockets and its event log.
+
+One `ServiceState` per service, touched only on the service's loop (or before the loop starts).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from harness.service.rooms import Rooms
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    key: str
+    secret: str
+    account: str = "default"
+
+
+@dataclass
+class ServiceState:
+    rooms: Rooms = field(default_factory=Rooms)
+    credentials: dict[str, Credentials] = field(default_factory=dict)
+    accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # SDK key -> current account settings
+    sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
+    media_port: int = 0  # the media server's own port (media.py)
+    log: list[dict[str, Any]] = field(default_factory=list)
+
+    def record(self, event: str, **details: Any) -> None:
+        self.log.append({"t": time.time(), "event": event, **details})
+
+    def secrets(self) -> dict[str, str]:
+        """Each known SDK key's secret, for checking a token's signature."""
+        return {key: creds.secret for key, creds in self.credentials.items()}
