@@ -15,6 +15,7 @@ lint: setup
 	.venv/bin/ruff check harness tests scripts bench
 	.venv/bin/ruff format --check harness tests scripts bench
 	.venv/bin/mypy
+	.venv/bin/lint-imports --no-cache
 
 test: lint
 	.venv/bin/pytest

@@ -1,6 +1,8 @@
 """Per-run artifacts: the probe's records, the console, the service's log, screenshots on failure.
 
-Artifact errors are reported (as a warning line in the run's folder and on stderr), never swallowed.
+Like pytest-playwright's artifacts recorder, this is handed what it keeps (each context as it starts and
+stops, and at the end a `RunOutput`); it never reaches into the run. Artifact errors are reported (as a
+warning line in the run's folder and on stderr), never swallowed.
 """
 
 from __future__ import annotations
@@ -8,14 +10,32 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
-if TYPE_CHECKING:
-    from harness.runner import ScenarioRun
+
+class ParticipantOutput(Protocol):
+    """What artifacts keep of one participant (`participant.ParticipantPage` is one)."""
+
+    name: str
+    records: list[dict[str, Any]]  # the probe's records: calls, settlements, events, faults
+    console: list[str]
+    page_errors: list[str]
+    page: Page | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutput:
+    """What a finished run hands its artifacts."""
+
+    participants: Sequence[ParticipantOutput]
+    service_log: Sequence[dict[str, Any]]  # the session service's log lines of this run
+    failed: bool
 
 
 def folder_name(test_id: str) -> str:
@@ -53,24 +73,24 @@ class Artifacts:
         except PlaywrightError as error:
             self.report(f"could not save the trace of {participant}: {str(error).splitlines()[0]}")
 
-    def write_run(self, run: ScenarioRun, failed: bool) -> None:
+    def write_run(self, run: RunOutput) -> None:
         if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            records = sorted((r for p in run.participants.values() for r in p.records), key=_order)
+            records = sorted((r for p in run.participants for r in p.records), key=_order)
             _write_lines(self.folder / "events.jsonl", records)
-            console = [f"[{p.name}] {line}" for p in run.participants.values() for line in p.console]
-            errors = [f"[{p.name}] pageerror: {line}" for p in run.participants.values() for line in p.page_errors]
+            console = [f"[{p.name}] {line}" for p in run.participants for line in p.console]
+            errors = [f"[{p.name}] pageerror: {line}" for p in run.participants for line in p.page_errors]
             (self.folder / "console.txt").write_text("\n".join(console + errors) + "\n", encoding="utf-8")
-            _write_lines(self.folder / "service-log.jsonl", run.ctx.service.log_since(run.log_start))
+            _write_lines(self.folder / "service-log.jsonl", run.service_log)
         except OSError as error:
             self.report(f"could not write artifacts to {self.folder}: {error}")
             return
         # A failure always keeps its screenshots (pytest-playwright's --screenshot defaults to "off", which
         # we read as "not for passing runs"); --screenshot on keeps them for every run.
-        if failed or self.screenshot == "on":
-            for participant in run.participants.values():
+        if run.failed or self.screenshot == "on":
+            for participant in run.participants:
                 if participant.page is None or participant.page.is_closed():
                     continue
                 target = self.folder / f"screenshot-{participant.name}.png"
@@ -98,5 +118,5 @@ def _order(record: dict[str, Any]) -> tuple[float, int]:
     return (float(record.get("t", 0)), int(record.get("seq", 0)))
 
 
-def _write_lines(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_lines(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     path.write_text("".join(json.dumps(row, default=str) + "\n" for row in rows), encoding="utf-8")

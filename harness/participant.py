@@ -1,4 +1,7 @@
-"""One participant of a scenario run: its own browser context, page, network and probe records."""
+"""One participant of a scenario run: its own browser context, page, network and probe records.
+
+Faults act on it through `faults.target.FaultTarget`, which it satisfies.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Error, Page
 
+from harness.faults.context_plan import ContextPlan
 from harness.faults.network import NetworkController
-from harness.faults.plan import ContextPlan
 
 FIREFOX_SOCKET_FAILURE = "Firefox can\u2019t establish a connection to the server at ws"
 

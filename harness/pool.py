@@ -1,6 +1,8 @@
-"""One browser per launch signature, shared by every scenario that needs the same flags (DESIGN-NOTES §5).
+"""One browser per launch signature, shared by every scenario that needs the same flags.
 
-Chromium is configured by command-line flags; Firefox (stock, through WebDriver BiDi) by prefs.
+Chromium is configured by command-line flags; Firefox (stock, through WebDriver BiDi) by prefs. Those are
+all a scenario's world needs of the browser process: each participant gets a fresh context of the shared
+browser, with its own permissions, routes, clock and network state.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from browser_world import CAPTURE, INPUTS, BrowserWorld
 
-from harness.faults.devices import update_media_world
+from harness.faults.media_world import update_media_world
 from harness.scenario.model import World
 from harness.service.server import SessionService
 from harness.service.tokens import mint_token

@@ -14,7 +14,7 @@ import pytest
 from browser_world import CAPTURE, BrowserWorld
 from playwright.sync_api import Page
 
-from harness.faults import apply_fault, devices, plan_world, prepare_context
+from harness.faults import apply_fault, devices, media_world, plan_world, prepare_context
 from harness.faults.network import NetworkController
 from harness.participant import ParticipantPage
 from harness.pool import BrowserPool
@@ -97,7 +97,7 @@ def test_a_cancelled_picker_is_chromiums_own_refusal(
     page, _ = screens.page(World(permissions={"screen": "denied"}))
     scripted = page.evaluate(SHARE)
     # Chromium itself, told to refuse every prompt, says the same.
-    browser = pool.get("chromium", (devices.FAKE_DEVICES, f"{devices.FAKE_PICKER}=deny"))
+    browser = pool.get("chromium", (devices.FAKE_DEVICES, f"{media_world.FAKE_PICKER}=deny"))
     context = browser.new_context()
     try:
         own = context.new_page()
@@ -115,7 +115,7 @@ def test_screen_recording_refused_by_the_system(screens: ScreenWorld) -> None:
 
 def test_camera_denial_holds_next_to_a_shared_screen(screens: ScreenWorld) -> None:
     page, _ = screens.page(World(permissions={"screen": "granted", "camera": "denied"}))
-    assert devices.FAKE_PICKER in screens.opened[-1].plan.launch_args
+    assert media_world.FAKE_PICKER in screens.opened[-1].plan.launch_args
     assert page.evaluate(CAPTURE, "video") == "NotAllowedError: Permission denied"
     assert page.evaluate("() => navigator.permissions.query({name: 'camera'}).then(s => s.state)") == "denied"
     assert page.evaluate(CAPTURE, "audio") == "ok"

@@ -4,6 +4,7 @@
 context options, init scripts, routes); `apply_fault` changes a live participant mid-session.
 """
 
-from harness.faults.plan import ContextPlan, apply_fault, plan_world, prepare_context
+from harness.faults.context_plan import ContextPlan
+from harness.faults.plan import apply_fault, plan_world, prepare_context
 
 __all__ = ["ContextPlan", "apply_fault", "plan_world", "prepare_context"]

@@ -17,21 +17,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from harness.errors import HarnessError
 from harness.faults import media_files
-from harness.faults.permissions import SCRIPTED
+from harness.faults.media_world import FAKE_PICKER, scripted_states, update_media_world
+from harness.faults.target import FaultTarget
 from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, SCREEN
-
-if TYPE_CHECKING:
-    from harness.participant import ParticipantPage
 
 FAKE_DEVICES = "--use-fake-device-for-media-stream"
 VIDEO_FILE = "--use-file-for-fake-video-capture"
 AUDIO_FILE = "--use-file-for-fake-audio-capture"
-# Answers every capture prompt with "allow"; for getDisplayMedia it picks the fake screen.
-FAKE_PICKER = "--use-fake-ui-for-media-stream"
 
 
 def shares_screen(permissions: dict[str, str] | None) -> bool:
@@ -74,7 +69,7 @@ def media_world(
     """Configuration of the media world script: only what the browser cannot do by itself."""
     config: dict[str, Any] = {}
     # The fake picker allows every capture, so a denial must come from the script in that browser.
-    scripted = (*SCRIPTED, "denied") if shares_screen(permissions) else SCRIPTED
+    scripted = scripted_states(shares_screen(permissions))
     for kind in ("camera", "microphone"):
         entry: dict[str, str] = {}
         device = devices.get(kind, "present")
@@ -92,17 +87,7 @@ def media_world(
     return config
 
 
-def change(participant: ParticipantPage, devices: dict[str, str]) -> None:
+def change(participant: FaultTarget, devices: dict[str, str]) -> None:
     """Mid-session: a device becomes busy, is unplugged (its live tracks end), or comes back; a shared
     screen is stopped from the browser's sharing bar (its tracks end)."""
     update_media_world(participant, {kind: {"device": state} for kind, state in devices.items()})
-
-
-def update_media_world(participant: ParticipantPage, update: dict[str, dict[str, Any]]) -> None:
-    if participant.page is None:
-        raise HarnessError("devices and prompts can change only once the page is open")
-    participant.page.evaluate(
-        "change => { if (!window.__harnessMediaWorld) throw new Error('media world script missing'); "
-        "window.__harnessMediaWorld.update(change); }",
-        update,
-    )

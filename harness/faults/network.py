@@ -1,11 +1,14 @@
 """Network faults, per participant.
 
-`set_offline` alone leaves open WebSockets alive (browser-facts.md), so every page WebSocket is routed
-through Playwright from the start; going offline also cuts each open socket on both sides, as a real
-network loss would (the page sees 1006, the server sees the socket close). Latency, jitter and black
-holes act on bytes in flight, which needs the participant's traffic to run through a network path of
-ours (`shaper.NetworkPath`); `http` faults answer or fail requests per URL glob, as a proxy, a gateway or
-a DNS failure would.
+Measured in Chromium: `context.set_offline(True)` fails new requests and new WebSockets, but a WebSocket
+already open stays open (no close, no error; what was sent meanwhile arrives once back online), so an SDK
+never notices the loss. Every page WebSocket is therefore routed through Playwright from the start, and going
+offline also cuts each open socket on both sides, as a real network loss would (the page sees 1006, the
+server sees the socket close).
+
+Latency, jitter and black holes act on bytes in flight, which needs the participant's traffic to run through
+a network path of ours (`shaper.NetworkPath`); `http` faults answer or fail requests per URL glob, as a
+proxy, a gateway or a DNS failure would.
 """
 
 from __future__ import annotations

@@ -11,13 +11,10 @@ what the next getUserMedia answers, so those go to the media world script.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from harness.errors import HarnessError
+from harness.faults.media_world import FAKE_PICKER, SCRIPTED, scripted_states, update_media_world
+from harness.faults.target import FaultTarget
 from harness.scenario.model import PAN_TILT_ZOOM
-
-if TYPE_CHECKING:
-    from harness.participant import ParticipantPage
 
 BROWSER_PERMISSION = {"camera": "camera", "microphone": "microphone"}
 # Chromium's permission descriptor per kind, for CDP (pan/tilt/zoom is the camera permission's variant).
@@ -26,8 +23,6 @@ DESCRIPTOR: dict[str, dict[str, object]] = {
     "microphone": {"name": "microphone"},
     PAN_TILT_ZOOM: {"name": "camera", "panTiltZoom": True},
 }
-# States Chromium has no switch for; the media world script answers them (see devices.py).
-SCRIPTED = ("prompt-dismissed", "denied-by-system")
 
 
 def granted(permissions: dict[str, str]) -> list[str]:
@@ -39,10 +34,8 @@ def granted(permissions: dict[str, str]) -> list[str]:
     return result
 
 
-def change(participant: ParticipantPage, permissions: dict[str, str], origin: str) -> None:
+def change(participant: FaultTarget, permissions: dict[str, str], origin: str) -> None:
     """Grant or revoke mid-session, one kind at a time, without touching the others."""
-    from harness.faults.devices import FAKE_PICKER, update_media_world
-
     if "screen" in permissions:
         raise HarnessError("the screen picker's answer is set in `given` only (the loader refuses it mid-session)")
     page = participant.page
@@ -54,13 +47,13 @@ def change(participant: ParticipantPage, permissions: dict[str, str], origin: st
     permissions = {kind: state for kind, state in permissions.items() if kind != PAN_TILT_ZOOM}
     # With the fake screen picker (a screen-sharing world) the browser allows every capture, so the
     # script must answer a revocation as Chromium would have.
-    answered = (*SCRIPTED, "denied") if FAKE_PICKER in participant.plan.launch_args else SCRIPTED
+    answered = scripted_states(FAKE_PICKER in participant.plan.launch_args)
     scripted = {kind: {"permission": state if state in answered else None} for kind, state in permissions.items()}
     update_media_world(participant, scripted)
     participant.permissions = {**participant.permissions, **permissions}
 
 
-def set_in_browser(participant: ParticipantPage, permissions: dict[str, str], origin: str) -> None:
+def set_in_browser(participant: FaultTarget, permissions: dict[str, str], origin: str) -> None:
     """Chromium's own permission store for this context (CDP), one kind at a time."""
     session = participant.cdp()
     context_id = session.send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
@@ -76,7 +69,7 @@ def set_in_browser(participant: ParticipantPage, permissions: dict[str, str], or
         )
 
 
-def before_load(participant: ParticipantPage, origin: str) -> None:
+def before_load(participant: FaultTarget, origin: str) -> None:
     """What Playwright's context permissions cannot grant, set before the page loads: pan/tilt/zoom."""
     if participant.permissions.get(PAN_TILT_ZOOM) == "granted":
         set_in_browser(participant, {PAN_TILT_ZOOM: "granted"}, origin)

@@ -8,36 +8,14 @@ back end, never the SDK double.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
 
-from harness.browsers import PrefValue
 from harness.errors import HarnessError
 from harness.faults import assets, devices, firefox, permissions, platform, session, system
+from harness.faults.context_plan import ContextPlan
 from harness.faults.scripts import browser_script
-from harness.scenario.model import HttpFault, NetworkConditions, World
-
-if TYPE_CHECKING:
-    from harness.participant import ParticipantPage
-
-
-@dataclass(frozen=True, slots=True)
-class ContextPlan:
-    """What one participant's browser needs before its page loads."""
-
-    launch_args: tuple[str, ...]  # Chromium
-    permissions: tuple[str, ...]
-    firefox_prefs: dict[str, PrefValue] = field(default_factory=dict)  # Firefox
-    init_scripts: tuple[str, ...] = ()
-    assets_blocked: bool = False
-    offline_after_load: bool = False
-    virtual_clock: bool = False
-    media_config: dict[str, Any] = field(default_factory=dict)
-    shaped: bool = False  # traffic runs through a network path of the harness (latency, black holes)
-    conditions: NetworkConditions | None = None
-    http: tuple[HttpFault, ...] = ()
-    system: dict[str, Any] = field(default_factory=dict)  # the computer the browser reports (faults/system.py)
-    firewall: dict[str, str] = field(default_factory=dict)  # what a firewall blocks (faults/network.py)
+from harness.faults.target import FaultTarget
+from harness.scenario.model import World
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +62,7 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
     )
 
 
-def prepare_context(participant: ParticipantPage, plan: ContextPlan, assets_path: str) -> None:
+def prepare_context(participant: FaultTarget, plan: ContextPlan, assets_path: str) -> None:
     """Everything that must be in place before the page's first script runs."""
     context = participant.context
     for script in plan.init_scripts:
@@ -102,44 +80,44 @@ def prepare_context(participant: ParticipantPage, plan: ContextPlan, assets_path
         context.clock.pause_at(participant.clock_start)
 
 
-Family = Callable[["ParticipantPage", World, FaultEnv], None]
+Family = Callable[[FaultTarget, World, FaultEnv], None]
 
 
-def _permissions(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _permissions(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     permissions.change(participant, change.permissions, env.origin)
 
 
-def _devices(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _devices(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     devices.change(participant, change.devices)
 
 
-def _network(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _network(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     if change.network:
         participant.network.set_state(change.network)
     if change.conditions is not None:
         participant.network.set_conditions(change.conditions)
 
 
-def _http(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _http(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     for fault in change.http:
         participant.network.apply_http(fault)
 
 
-def _firewall(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _firewall(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     participant.network.set_firewall(change.firewall)
 
 
-def _websocket(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _websocket(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     assert change.websocket is not None
     if participant.network.close_sockets(change.websocket) == 0:
         raise HarnessError(f"no open WebSocket matches {change.websocket.url!r}: there was nothing to close")
 
 
-def _assets(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _assets(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     (assets.block if change.assets == "blocked" else assets.unblock)(participant.context, env.assets_path)
 
 
-def _session(participant: ParticipantPage, change: World, env: FaultEnv) -> None:
+def _session(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     assert change.session is not None
     session.act(env.control, env.app_key, change.session, env.display_names)
 
@@ -157,7 +135,7 @@ FAMILIES: tuple[tuple[str, Callable[[World], bool], Family], ...] = (
 )
 
 
-def apply_fault(participant: ParticipantPage, change: World, env: FaultEnv) -> list[str]:
+def apply_fault(participant: FaultTarget, change: World, env: FaultEnv) -> list[str]:
     """A `fault:` step; returns the names of the families it applied, in order."""
     applied = []
     for name, named, family in FAMILIES:

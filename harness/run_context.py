@@ -1,0 +1,50 @@
+"""What one scenario run is given: the browser pool, the session service, the browser and the SDK to run on,
+where its artifacts go, and the network paths of the participants that need one."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from harness.artifacts import Artifacts
+from harness.faults.shaper import NetworkShaper
+from harness.pool import BrowserPool
+from harness.scenario.model import Scenario
+from harness.service.server import SessionService
+
+
+@dataclass(frozen=True, slots=True)
+class SdkProfile:
+    """Where the app finds an SDK implementation and its dependent assets."""
+
+    name: str
+    assets_path: str
+
+    @classmethod
+    def named(cls, name: str) -> SdkProfile:
+        return cls(name, "/double/lib" if name == "double" else "/sdk/real/lib")
+
+
+@dataclass
+class RunContext:
+    pool: BrowserPool
+    service: SessionService
+    browser: str
+    sdk: SdkProfile
+    artifacts: Artifacts
+    client_expression: str = "window.zmClient"
+    shaper: NetworkShaper = field(default_factory=NetworkShaper)  # its thread starts on first use
+
+
+ZOOM_KEY_VARIABLES = ("ZOOM_VIDEO_SDK_KEY", "ZOOM_VIDEO_SDK_SECRET")
+
+
+def zoom_credentials() -> tuple[str, str] | None:
+    """The user's real Video SDK key and secret, from the environment, when both are set."""
+    key, secret = (os.environ.get(name, "") for name in ZOOM_KEY_VARIABLES)
+    return (key, secret) if key and secret else None
+
+
+def needs_zoom(scenario: Scenario) -> bool:
+    """A scenario that expects to be in a session needs Zoom's servers when it runs on the real SDK."""
+    return any(step.action == "join" and step.expect_error is None for step in scenario.steps)

@@ -1,0 +1,84 @@
+"""The harness's own SDK calls, shared by the step families that make them: start them in the page through
+the probe's wrappers, wait for their settlement, and check it against the step's expectation."""
+
+from __future__ import annotations
+
+import functools
+import time
+from typing import Any
+
+from playwright.sync_api import Page
+
+from harness.durations import format_duration
+from harness.errors import HarnessError
+from harness.expectations import near_misses, show_outcome
+from harness.participant import ParticipantPage
+from harness.scenario.model import ErrorPattern, Step
+from harness.steps.run import DEFAULT_CALL_WAIT, Run
+
+
+def sdk_call(run: Run, participant: ParticipantPage, step: Step, path: str, args: list[Any]) -> dict[str, Any]:
+    [call_id] = start_calls(run, participant, step, [(path, args)])
+    wait = step.within or DEFAULT_CALL_WAIT
+    return call_outcome(run, participant, step, path, call_id, wait, time.monotonic() + wait)
+
+
+def start_calls(run: Run, participant: ParticipantPage, step: Step, calls: list[tuple[str, list[Any]]]) -> list[int]:
+    """Start SDK calls, in order, in one task of the page; their ids for call_outcome."""
+    ids = [next(run.call_ids) for _ in calls]
+    for call_id in ids:
+        run.call_steps[call_id] = step.index
+    run.page(participant).evaluate(
+        "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
+        [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)],
+    )
+    return ids
+
+
+def call_outcome(
+    run: Run, participant: ParticipantPage, step: Step, path: str, call_id: int, wait: float, end: float
+) -> dict[str, Any]:
+    """A started call's settlement, waited for until `end` (monotonic); `wait` is the bound it names."""
+    page = run.page(participant)
+    left = max(0.0, end - time.monotonic())
+    outcome = run.poll(participant, functools.partial(call_result, page, call_id), left)
+    if outcome is None:
+        raise run.failure(step, f"{path} neither resolved nor rejected within {format_duration(wait)}")
+    if outcome["status"] == "harness-error":
+        raise HarnessError(f"{step.location}: {outcome['message']}")
+    return dict(outcome)
+
+
+def call_result(page: Page, call_id: int) -> dict[str, Any] | None:
+    """A started call's outcome, or None while it is pending."""
+    result: dict[str, Any] | None = page.evaluate("id => window.__harness.result(id)", call_id)
+    return result
+
+
+def check_outcome(run: Run, step: Step, outcome: dict[str, Any]) -> None:
+    status = outcome["status"]
+    pattern = step.expect_error
+    if pattern is None:
+        if status != "resolved":
+            raise run.failure(step, "expected the call to resolve", f"observed: it {show_outcome(outcome)}")
+        return
+    if status == "resolved":
+        raise run.failure(
+            step,
+            f"expected a rejection with {pattern.describe()}",
+            f"observed: it {show_outcome(outcome)}",
+            *near_miss_lines(run, pattern),
+        )
+    if not pattern.matches(outcome.get("error") or {}):
+        raise run.failure(
+            step,
+            f"expected a rejection with {pattern.describe()}",
+            f"observed: it {show_outcome(outcome)}",
+            *near_miss_lines(run, pattern),
+        )
+
+
+def near_miss_lines(run: Run, pattern: ErrorPattern) -> list[str]:
+    errors = [record for p in run.participants.values() for record in p.sdk_errors()]
+    lines = near_misses(pattern, errors)
+    return [f"near miss: {line}" for line in lines]

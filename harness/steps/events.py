@@ -1,0 +1,97 @@
+"""Steps about SDK events: wait for one (`wait_for_event`), or make a call from inside one's handler
+(`on_event`), whose outcome `check_reactions` checks once every step has run."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from harness.durations import format_duration
+from harness.errors import HarnessError
+from harness.expectations import subset_match
+from harness.participant import ParticipantPage
+from harness.scenario.model import Step
+from harness.steps.calls import call_result, check_outcome
+from harness.steps.run import DEFAULT_EVENT_WAIT, Run
+
+
+def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
+    name = step.params["name"]
+    wait = step.within or DEFAULT_EVENT_WAIT
+    match = resolved_match(run, participant, step, step.params["match"])
+
+    def found() -> int | None:
+        participant.drain()
+        events = participant.events()
+        for index in range(participant.event_cursor, len(events)):
+            if events[index]["name"] == name and (match is None or subset_match(match, events[index]["payload"])):
+                return index
+        return None
+
+    index = run.poll(participant, found, wait)
+    if index is None:
+        seen = [e["payload"] for e in participant.events() if e["name"] == name]
+        raise run.failure(
+            step,
+            f"expected event {name}{'' if match is None else f' matching {match}'} within {format_duration(wait)}",
+            f"observed {name} events: {seen or 'none'}",
+        )
+    participant.event_cursor = index + 1
+
+
+def resolved_match(run: Run, participant: ParticipantPage, step: Step, match: Any) -> Any:
+    """An event match as the page sees it now: {userId: {$userId: gina}} is what only the page knows."""
+    if not has_reference(match):
+        return match
+    resolved = run.page(participant).evaluate("value => window.__harness.resolve(value)", match)
+    if isinstance(resolved, dict) and "harness-error" in resolved:
+        raise HarnessError(f"{step.location}: {resolved['harness-error']}")
+    return resolved
+
+
+def has_reference(value: Any) -> bool:
+    """Whether a scenario value holds a page reference such as {$userId: NAME}."""
+    if isinstance(value, dict):
+        return any(str(key).startswith("$") or has_reference(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(has_reference(item) for item in value)
+    return False
+
+
+def on_event(run: Run, participant: ParticipantPage, step: Step) -> None:
+    """Arm a listener in the page that makes the call from inside the event's handler, as an app's would."""
+    call: Step = step.params["then"]
+    call_id = next(run.call_ids)
+    run.call_steps[call_id] = step.index
+    match = resolved_match(run, participant, step, step.params["match"])
+    armed = run.page(participant).evaluate(
+        "([id, name, match, path, args]) => window.__harness.react(id, name, match, path, args)",
+        [call_id, step.params["name"], match, call.params, list(call.args)],
+    )
+    if armed is not True:
+        raise HarnessError(f"{step.location}: the page could not listen for {step.params['name']}: {armed}")
+    run.reactions.append((participant, step, call_id))
+
+
+def check_reactions(run: Run) -> None:
+    """Each armed on_event's call, once every step has run: it must have been made, and settle as expected."""
+    for participant, step, call_id in run.reactions:
+        call: Step = step.params["then"]
+        name, match = step.params["name"], step.params["match"]
+        wait = step.within or DEFAULT_EVENT_WAIT
+        page = run.page(participant)
+        outcome = run.poll(participant, functools.partial(call_result, page, call_id), wait)
+        if outcome is None:
+            heard = page.evaluate("id => window.__harness.heard(id)", call_id)
+            if not heard:
+                seen = [e["payload"] for e in participant.events() if e["name"] == name]
+                raise run.failure(
+                    step,
+                    f"expected the page to hear {name}{'' if match is None else f' matching {match}'} "
+                    f"and call {call.params} from its handler",
+                    f"observed {name} events: {seen or 'none'}",
+                )
+            raise run.failure(step, f"{call.params} neither resolved nor rejected within {format_duration(wait)}")
+        if outcome["status"] == "harness-error":
+            raise HarnessError(f"{step.location}: {outcome['message']}")
+        check_outcome(run, call, outcome)

@@ -1,0 +1,47 @@
+"""Steps on the sample app's page: open it (done before a participant's first other step too), click, fill,
+and wait for a text."""
+
+from __future__ import annotations
+
+from harness.faults import permissions, system
+from harness.participant import ParticipantPage
+from harness.scenario.model import Step
+from harness.steps.run import DEFAULT_EVENT_WAIT, PAGE_READY_WAIT, Run
+
+
+def open_page(run: Run, participant: ParticipantPage, step: Step) -> None:
+    page = participant.new_page()
+    if run.ctx.browser == "chromium":
+        participant.emulate(system.cdp_commands(participant.plan.system))
+        permissions.before_load(participant, run.ctx.service.base_url)
+    url = f"{run.ctx.service.base_url}/app/index.html?sdk={run.ctx.sdk.name}"
+    page.goto(url, timeout=run.remaining_ms(PAGE_READY_WAIT))
+    page.wait_for_selector("body[data-ready]", state="attached", timeout=run.remaining_ms(PAGE_READY_WAIT))
+    if page.get_attribute("body", "data-ready") == "error":
+        shown = page.text_content("#error") or "no message"
+        raise run.failure(step, f"the sample app could not load the SDK: {shown.strip()}")
+    participant.opened = True
+    if participant.plan.offline_after_load:
+        participant.network.set_state("offline")
+
+
+def click(run: Run, participant: ParticipantPage, step: Step) -> None:
+    run.page(participant).click(step.params, timeout=run.remaining_ms(5.0))
+
+
+def fill(run: Run, participant: ParticipantPage, step: Step) -> None:
+    run.page(participant).fill(step.params["selector"], step.params["value"], timeout=run.remaining_ms(5.0))
+
+
+def expect_text(run: Run, participant: ParticipantPage, step: Step) -> None:
+    selector, wanted = step.params["selector"], step.params["contains"]
+    page = run.page(participant)
+    wait = step.within or DEFAULT_EVENT_WAIT
+
+    def shown() -> bool | None:
+        text = page.text_content(selector, timeout=1000) if page.query_selector(selector) else None
+        return True if text is not None and wanted in text else None
+
+    if not run.poll(participant, shown, wait):
+        current = page.text_content(selector) if page.query_selector(selector) else "(no such element)"
+        raise run.failure(step, f"expected {selector} to contain {wanted!r}", f"it shows: {current!r}")
