@@ -53,6 +53,51 @@ def test_bundler_refuses_forms_it_does_not_understand(tmp_path: Path) -> None:
         build_umd(tmp_path)
 
 
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+
+
+@needs_node
+def test_bundler_follows_relative_imports_across_folders(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "index.js": "import { greeting } from './src/client/a.js';\nexport { greeting };\n",
+            "src/client/a.js": (
+                "import { name } from '../core/b.js';\n"
+                "import data from '../../data.json' with { type: 'json' };\n"
+                "export const greeting = `${data.word} ${name}`;\n"
+            ),
+            "src/core/b.js": "export const name = 'core';\n",
+            "data.json": '{"word": "hello"}\n',
+        },
+    )
+    bundle = tmp_path / "umd.js"
+    bundle.write_text(build_umd(tmp_path), encoding="utf-8")
+    script = f"console.log(require({json.dumps(str(bundle))}).greeting);"
+    run = subprocess.run([node or "node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "hello core"
+
+
+def test_bundler_refuses_import_cycles_and_imports_outside_its_folder(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "index.js": "import { a } from './src/a.js';\nexport { a };\n",
+            "src/a.js": "import { b } from './b.js';\nexport const a = 1;\n",
+            "src/b.js": "import { a } from './a.js';\nexport const b = a;\n",
+        },
+    )
+    with pytest.raises(BundleError, match=r"import cycle: src/a.js -> src/b.js -> src/a.js"):
+        build_umd(tmp_path)
+    (tmp_path / "index.js").write_text("import { x } from '../elsewhere.js';\nexport { x };\n", encoding="utf-8")
+    with pytest.raises(BundleError, match=r"index.js:1: import outside the bundled folder: ../elsewhere.js"):
+        build_umd(tmp_path)
+
+
 def test_catalog_has_every_reference_code_once() -> None:
     table = codes()
     assert table[6010].constant == "AUDIO_CAPTURE_FAILED"

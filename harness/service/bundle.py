@@ -1,8 +1,9 @@
 """Serve the double's ES modules as one classic UMD script (`WebVideoSDK.default`), with no build step.
 
 Each module becomes a function with its own scope; `import`/`export` lines are rewritten into a small
-module table. Only the forms the double uses are accepted, and anything else is refused loudly, so the
-UMD file can never silently differ from the modules.
+module table. Imports are relative to the importing module (`./x.js`, `../core/x.js`) and must stay inside
+the bundled folder. Only the forms the double uses are accepted, and anything else (an import cycle
+included) is refused loudly, so the UMD file can never silently differ from the modules.
 """
 
 from __future__ import annotations
@@ -44,10 +45,14 @@ def build_umd(root: Path, entry: str = "index.js", global_name: str = "WebVideoS
     )
 
 
-def _collect(root: Path, name: str, modules: dict[str, str]) -> None:
+def _collect(root: Path, name: str, modules: dict[str, str], chain: tuple[str, ...] = ()) -> None:
+    # A module's exports are filled in at its end, so an import cycle would hand the first module's
+    # imports undefined in the UMD form (ES modules would not): refused, like any form it cannot keep.
+    if name in chain:
+        raise BundleError(f"import cycle: {' -> '.join((*chain[chain.index(name) :], name))}")
     if name in modules:
         return
-    modules[name] = ""  # reserve: guards against import cycles
+    modules[name] = ""  # reserve: the table keeps the order modules were first met in
     source = (root / name).read_text(encoding="utf-8")
     if name.endswith(".json"):
         modules[name] = f"function (load, exports) {{ Object.assign(exports, {{ default: {source.strip()} }}); }}"
@@ -61,7 +66,7 @@ def _collect(root: Path, name: str, modules: dict[str, str]) -> None:
             match = IMPORT.match(stripped)
             if not match:
                 raise BundleError(f"{name}:{number}: unsupported import form: {stripped}")
-            dep = posixpath.normpath(posixpath.join(posixpath.dirname(name), match["src"]))
+            dep = _resolve(name, match["src"], number)
             deps.append(dep)
             body.append(_import_binding(match["what"], dep, name, number))
         elif line.startswith("export "):
@@ -71,7 +76,17 @@ def _collect(root: Path, name: str, modules: dict[str, str]) -> None:
     code = "\n".join(body + tail)
     modules[name] = f"function (load, exports) {{\n{code}\n}}"
     for dep in deps:
-        _collect(root, dep, modules)
+        _collect(root, dep, modules, (*chain, name))
+
+
+def _resolve(name: str, src: str, number: int) -> str:
+    """The module `src` names, relative to the double's root: `./x.js` and `../shared/x.js` alike."""
+    if not src.startswith(("./", "../")):
+        raise BundleError(f"{name}:{number}: only relative imports are bundled: {src}")
+    dep = posixpath.normpath(posixpath.join(posixpath.dirname(name), src))
+    if dep.startswith("../"):
+        raise BundleError(f"{name}:{number}: import outside the bundled folder: {src}")
+    return dep
 
 
 def _import_binding(what: str, dep: str, name: str, number: int) -> str:
