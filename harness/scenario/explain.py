@@ -16,8 +16,9 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from harness.errors import Location, ScenarioInputError
+from harness.scenario import schema as language
 from harness.scenario.nodes import describe, suggest, unknown_choice
-from harness.scenario.schema import ACTIONS, STEP_PATHS, Schema, exactly_one_of, resolve
+from harness.scenario.schema import STEP_PATHS, Schema, exactly_one_of, resolve
 from harness.scenario.tree import Path, Tree, noun
 
 JSON_TYPES = {
@@ -252,7 +253,7 @@ class _Fill:
         if name == "action":
             return self.action()
         if name == "actions":
-            return ", ".join(ACTIONS)
+            return ", ".join(_actions())
         return ", ".join(self.expected())
 
     def unknown(self) -> str:
@@ -274,7 +275,7 @@ class _Fill:
         for end in range(len(self.path), 0, -1):
             if _is_step_path(self.path[:end]):
                 step = self.tree.data_at(self.path[:end])
-                actions = [key for key in step if key in ACTIONS] if isinstance(step, dict) else []
+                actions = [key for key in step if key in _actions()] if isinstance(step, dict) else []
                 return repr(actions[0]) if actions else "a step without an action"
         return "?"
 
@@ -295,6 +296,11 @@ class _Fill:
             named[shown.index("string")] = "a non-empty string"
         text = " or ".join(named + words) or "something else"
         return text if text.endswith(";") else f"{text},"
+
+
+def _actions() -> tuple[str, ...]:
+    """The step actions of the schema in use."""
+    return exactly_one_of(language.DEFS["step"]) or ()
 
 
 def _is_step_path(path: Path) -> bool:
