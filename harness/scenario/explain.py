@@ -215,7 +215,8 @@ def _generic(error: ValidationError, fill: _Fill) -> str:
         bound = "at least" if keyword == "minimum" else "at most"
         return f"{what} must be {bound} {_keyword_value(error)}, got {value}"
     if keyword == "minItems":
-        return f"{what} must list at least {_keyword_value(error)}"
+        count = _keyword_value(error)
+        return f"{what} must list at least {count} {'entry' if count == 1 else 'entries'}"
     if keyword == "minProperties":
         return f"{what} must not be empty"
     if keyword == "maxProperties":
