@@ -4,7 +4,6 @@ HEADLINE = --scenario camera-denied --scenario no-microphone --scenario offline-
 .PHONY: setup demo test lint serve docs
 docs: setup
 	.venv/bin/python scripts/update_docs.py
-	.venv/bin/python -m harness.scenario.schema
 setup:
 	@bash scripts/setup.sh
 

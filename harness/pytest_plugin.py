@@ -6,8 +6,6 @@ fixture, so scenarios and ordinary Playwright tests share one Playwright instanc
 
 from __future__ import annotations
 
-import difflib
-import fnmatch
 import json
 import re
 import sys
@@ -26,8 +24,9 @@ from harness.faults.shaper import NetworkShaper
 from harness.paths import real_sdk_dir, scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
-from harness.scenario.loader import load_scenario, scenario_files
+from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
+from harness.scenario.names import UnknownScenarioName, find_scenarios
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
@@ -121,28 +120,11 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
 
 
 def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
-    index = index_scenarios(dirs)
-    chosen: list[Path] = []
-    for name in names:
-        matches = [path for known, path in index.items() if fnmatch.fnmatchcase(known, name)]
-        if not matches:
-            close = difflib.get_close_matches(name, list(index), n=3, cutoff=0.5)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            where = ", ".join(str(d) for d in dirs)
-            raise pytest.UsageError(f"--scenario {name}: no scenario with that name in {where}{hint}")
-        chosen.extend(sorted(matches))
-    return chosen
-
-
-def index_scenarios(dirs: list[Path]) -> dict[str, Path]:
-    """Scenario name -> file; a file that does not load is indexed by its stem so its error still shows."""
-    index: dict[str, Path] = {}
-    for path in scenario_files(dirs):
-        try:
-            index[load_scenario(path).name] = path
-        except ScenarioInputError:
-            index.setdefault(path.stem, path)
-    return index
+    """The files of the scenarios named (globs allowed), reading every file only when a name needs it."""
+    try:
+        return find_scenarios(names, dirs)
+    except UnknownScenarioName as error:
+        raise pytest.UsageError(f"--scenario {error.name}: {error.problem}") from None
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -22,9 +22,10 @@ def main() -> None:
         except ScenarioInputError as error:
             message = str(error).replace(str(path), "{path}") + "\n"
             golden = path.with_suffix(".message")
-            if not golden.exists() or golden.read_text(encoding="utf-8") != message:
+            before = golden.read_text(encoding="utf-8") if golden.exists() else ""
+            if before != message:
                 golden.write_text(message, encoding="utf-8")
-                print(f"updated {golden.name}: {message.strip()}")
+                print(f"updated {golden.name}:\n  - {before.strip() or '(none)'}\n  + {message.strip()}")
         else:
             print(f"{path.name} loads without error: it is no longer a bad input")
 

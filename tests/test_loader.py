@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from harness import ScenarioInputError, load_scenario
+from harness import ScenarioInputError, load_scenario, pytest_plugin
 from harness.durations import parse_duration
+from harness.scenario import names, tree
 from harness.scenario.loader import parse_scenario
 
 CATALOG = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
@@ -88,3 +90,69 @@ def test_golden_corpus_is_large_enough_and_complete() -> None:
     cases = sorted(BAD.glob("*.yaml"))
     assert len(cases) >= 25
     assert all(case.with_suffix(".message").is_file() for case in cases)
+
+
+@pytest.mark.parametrize("path", CATALOG[::7], ids=lambda p: p.stem)
+def test_libyaml_and_pure_python_yaml_give_the_same_model(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C parser is only faster: every place a message or a step points at is the same."""
+    fast = load_scenario(path)
+    monkeypatch.setattr(tree, "FastLoader", yaml.SafeLoader)
+    assert load_scenario(path) == fast
+
+
+def test_yaml_syntax_errors_keep_pyyamls_words_when_libyaml_parses() -> None:
+    with pytest.raises(ScenarioInputError, match=r"x\.yaml:2:1: YAML syntax error: found character '\\t'"):
+        parse_scenario("name: x\n\tsteps: []\n", "x.yaml")
+
+
+def test_a_value_that_contains_itself_is_one_located_line() -> None:
+    with pytest.raises(ScenarioInputError, match=r"x\.yaml:2:8: args contains itself"):
+        parse_scenario("name: x\nsteps: &s\n  - call: stream.startVideo\n    args: *s\n", "x.yaml")
+
+
+def _catalog_copy(folder: Path) -> Path:
+    for name in ("camera-denied", "no-microphone"):
+        (folder / f"{name}.yaml").write_text(
+            (CATALOG[0].parent / f"{name}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (folder / "renamed.yaml").write_text("name: not-its-stem\nsteps: [open: {}]\n", encoding="utf-8")
+    (folder / "broken.yaml").write_text("name: broken\nsteps: []\n", encoding="utf-8")
+    return folder
+
+
+def test_a_scenario_named_after_its_file_is_found_without_reading_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _catalog_copy(tmp_path)
+    read: list[Path] = []
+    monkeypatch.setattr(names, "load_scenario", lambda path: read.append(path) or load_scenario(path))
+    assert pytest_plugin.resolve_names(["camera-denied"], [folder]) == [folder / "camera-denied.yaml"]
+    assert read == [folder / "camera-denied.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("name", "found"),
+    [
+        ("not-its-stem", ["renamed.yaml"]),  # its file is named otherwise: the index finds it
+        ("camera-*", ["camera-denied.yaml"]),  # a glob matches names, not files
+        ("*-microphone", ["no-microphone.yaml"]),
+        ("broken", ["broken.yaml"]),  # a file that does not load is indexed by its stem, so its error shows
+    ],
+)
+def test_globs_and_names_that_differ_from_the_file_fall_back_to_the_index(
+    tmp_path: Path, name: str, found: list[str]
+) -> None:
+    folder = _catalog_copy(tmp_path)
+    assert pytest_plugin.resolve_names([name], [folder]) == [folder / file for file in found]
+
+
+def test_a_file_named_after_a_scenario_it_does_not_hold_is_not_taken_for_it(tmp_path: Path) -> None:
+    (tmp_path / "alpha.yaml").write_text("name: beta\nsteps: [open: {}]\n", encoding="utf-8")
+    (tmp_path / "gamma.yaml").write_text("name: alpha\nsteps: [open: {}]\n", encoding="utf-8")
+    assert pytest_plugin.resolve_names(["alpha"], [tmp_path]) == [tmp_path / "gamma.yaml"]
+
+
+def test_an_unknown_name_is_a_usage_error_with_the_closest_names(tmp_path: Path) -> None:
+    folder = _catalog_copy(tmp_path)
+    with pytest.raises(pytest.UsageError, match=r"--scenario camera-denid: no scenario with that name.*camera-denied"):
+        pytest_plugin.resolve_names(["camera-denid"], [folder])

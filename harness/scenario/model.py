@@ -6,79 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.errors import Location
+from harness.scenario.schema import default
 
-PERMISSION_STATES = ("granted", "denied", "prompt-dismissed", "denied-by-system")
+# The words of the language are listed in schema.json; the model names only those the fault library acts on.
 # `drops-when-started`: a camera that falls off the computer as soon as it streams (a USB camera on a hub
 # without enough power resets); it leaves the device list and its track ends. Cameras only.
 DROPS_WHEN_STARTED = "drops-when-started"
-DEVICE_STATES = ("present", "absent", "busy", "unlisted", DROPS_WHEN_STARTED)
-FAULT_DEVICE_STATES = (*DEVICE_STATES, "unplugged")
-CAMERA_ONLY_DEVICE_STATES = (DROPS_WHEN_STARTED,)
-
-
-def device_states(kind: str, states: tuple[str, ...]) -> tuple[str, ...]:
-    """The states a device of this kind can be in."""
-    return states if kind == "camera" else tuple(s for s in states if s not in CAMERA_ONLY_DEVICE_STATES)
-
-
-MEDIA_KINDS = ("camera", "microphone")
-# The screen picker of getDisplayMedia: what the person answers in it (`given` only). Chromium's picker has
-# no dismissal apart from cancelling, so `prompt-dismissed` is not a screen answer.
+# The screen picker of getDisplayMedia: `permissions.screen` is what the person answers in it (`given` only);
+# mid-session, `devices: {screen: stopped}` is the person clicking "Stop sharing" in the browser's sharing bar.
 SCREEN = "screen"
 # "Use and move your camera": the page may see and steer a pan/tilt/zoom camera (Chromium's fake camera
 # is one; without this permission a page sees a plain webcam). Not granted unless the scenario says so.
 PAN_TILT_ZOOM = "camera_pan_tilt_zoom"
-PAN_TILT_ZOOM_STATES = ("granted", "denied")
-PERMISSION_KINDS = (*MEDIA_KINDS, SCREEN, PAN_TILT_ZOOM)
-SCREEN_PERMISSION_STATES = ("granted", "denied", "denied-by-system")
-# Mid-session, under `devices`: the person clicks "Stop sharing" in the browser's sharing bar (the shared
-# track ends).
-FAULT_SCREEN_STATES = ("stopped",)
-MAX_DEVICE_COUNT = 4
-# Clips the harness generates itself for fake capture (media_files.py), by kind.
-MEDIA_CLIPS = {"camera": ("bars", "black"), "microphone": ("tone", "silence")}
+# A device's media is a clip the harness generates itself for fake capture (media_files.py): "clip:NAME".
 CLIP_PREFIX = "clip:"
-NETWORK_STATES = ("online", "offline")
-FAULT_NETWORK_STATES = (*NETWORK_STATES, "blackhole")
-PLATFORM_CAPABILITIES = (
-    "webassembly",
-    "media_devices",
-    "get_display_media",
-    "worker",
-    "audio_worklet",
-    "media_capabilities",
-    "offscreen_canvas",
-)
-# Playwright's route.abort error codes (what a proxy, a DNS failure or a dead host looks like to the page).
-HTTP_ABORTS = (
-    "aborted",
-    "accessdenied",
-    "addressunreachable",
-    "blockedbyclient",
-    "blockedbyresponse",
-    "connectionaborted",
-    "connectionclosed",
-    "connectionfailed",
-    "connectionrefused",
-    "connectionreset",
-    "internetdisconnected",
-    "namenotresolved",
-    "timedout",
-    "failed",
-)
-CLOCK_MODES = ("real", "virtual")
-# `firewall`: what a firewall between the participant and Zoom lets through. `media` is the media servers
-# (where video travels), which Zoom runs apart from the session's signalling server.
-FIREWALL_TARGETS = ("media",)
-FIREWALL_STATES = ("blocked", "open")
-# `given.system`: the computer as the browser reports it (user agent, navigator.hardwareConcurrency).
-SYSTEM_KEYS = ("os", "cpu_cores")
-SYSTEM_OSES = ("windows", "macos", "linux", "chromeos", "android", "ios")
-MAX_CPU_CORES = 128
-ASSET_STATES = ("served", "blocked")
-BROWSERS = ("chromium", "firefox")
-SDKS = ("double", "real")
-ROLES = ("host", "manager", "attendee")
+BROWSERS: tuple[str, ...] = tuple(default("browsers"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +194,7 @@ class Scenario:
     tags: tuple[str, ...] = ()
     codes: tuple[int, ...] = ()
     browsers: tuple[str, ...] = BROWSERS
-    sdk: tuple[str, ...] = ("double",)
+    sdk: tuple[str, ...] = tuple(default("sdk"))
     timeout: float = 30.0
     given: World = field(default_factory=World)
     allow_errors: tuple[ErrorPattern, ...] = ()
