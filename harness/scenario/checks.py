@@ -16,10 +16,10 @@ from typing import Any
 
 from harness.catalog import codes as catalog_codes
 from harness.errors import HarnessError, ScenarioInputError
-from harness.scenario.nodes import suggest, unknown_choice
 from harness.scenario.schema import STEP_PATHS
 from harness.scenario.sdk_surface import EVENTS, TARGETS
 from harness.scenario.tree import Path, Tree
+from harness.yaml_nodes import suggest, unknown_choice
 
 # The participant a scenario has when it declares none (the `participants` key's documented default).
 DEFAULT_PARTICIPANT = "me"

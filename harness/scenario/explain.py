@@ -17,9 +17,9 @@ from jsonschema.exceptions import ValidationError
 
 from harness.errors import Location, ScenarioInputError
 from harness.scenario import schema as language
-from harness.scenario.nodes import describe, suggest, unknown_choice
 from harness.scenario.schema import STEP_PATHS, Schema, exactly_one_of, resolve
 from harness.scenario.tree import Path, Tree, noun
+from harness.yaml_nodes import describe, suggest, unknown_choice
 
 JSON_TYPES = {
     "object": "a mapping",

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import yaml
 
 from harness.errors import HarnessError, Location, ScenarioInputError
-from harness.scenario.nodes import Reader, suggest
+from harness.yaml_nodes import Reader, suggest
 
 ACCOUNTS_FILE = Path(__file__).with_name("accounts.yaml")
 DEFAULT_ACCOUNT = "default"
