@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.scenario.loader import ACTIONS
+from harness.scenario.schema import ACTIONS
 from harness.steps import HANDLERS
 
 ROOT = Path(__file__).resolve().parent.parent
