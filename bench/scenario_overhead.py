@@ -30,7 +30,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs
-    scenario = load_scenario(ROOT / "scenarios" / "camera-denied.yaml")
+    scenario = load_scenario(ROOT / "harness" / "scenarios" / "camera-denied.yaml")
     service = SessionService().start()
     with sync_playwright() as playwright:
         pool = BrowserPool(playwright, None, headless=True)

@@ -1,21 +1,35 @@
-"""Where the project's non-Python parts live (the sample app, the double, the real SDK package)."""
+"""Where the harness finds what it carries (the scenario catalog, the double, the sample apps) and the real SDK.
+
+What the harness carries is found through the installed package (`importlib.resources`), never through a
+source checkout's layout, so a wheel installed in someone else's project works the same as a clone.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+from importlib.resources import files
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = Path(str(files("harness")))
+# A source checkout: the repository around the package (only the real SDK's npm install still lives there).
+REPO_ROOT = PACKAGE.parent
 
 
-def fixtures_dir() -> Path:
-    override = os.environ.get("HARNESS_FIXTURES")
-    return Path(override) if override else REPO_ROOT / "fixtures"
+def web_dir() -> Path:
+    """What the harness serves to browsers: `double/`, `app/` (the sample app), `dropin-app/`, `pages/`."""
+    return PACKAGE / "web"
 
 
 def scenarios_dir() -> Path:
-    return REPO_ROOT / "scenarios"
+    """The packaged scenario catalog."""
+    return PACKAGE / "scenarios"
+
+
+def fixtures_dir() -> Path:
+    """Where `npm ci` installs the pinned real @zoom/videosdk (`HARNESS_FIXTURES` overrides)."""
+    override = os.environ.get("HARNESS_FIXTURES")
+    return Path(override) if override else REPO_ROOT / "fixtures"
 
 
 def real_sdk_dir() -> Path | None:

@@ -1,8 +1,8 @@
 // Extract the runtime named exports of the installed @zoom/videosdk (every enum, member by member) and
 // write what the SDK double needs so that it can stand in for the package without it:
 //
-//   fixtures/double/src/core/enums.js             the enums as plain ES module constants (committed)
-//   fixtures/double/test/package-exports.json     the snapshot the double's tests compare against
+//   harness/web/double/src/core/enums.js             the enums as plain ES module constants (committed)
+//   harness/web/double/test/package-exports.json     the snapshot the double's tests compare against
 //
 // The package is only read here, never at run time. Regenerate after changing the pinned version
 // (fixtures/package.json, then `npm ci` in fixtures/):
@@ -22,8 +22,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PACKAGE = path.join(ROOT, 'fixtures', 'node_modules', '@zoom', 'videosdk');
-const ENUMS_JS = path.join(ROOT, 'fixtures', 'double', 'src', 'core', 'enums.js');
-const SNAPSHOT = path.join(ROOT, 'fixtures', 'double', 'test', 'package-exports.json');
+const ENUMS_JS = path.join(ROOT, 'harness', 'web', 'double', 'src', 'core', 'enums.js');
+const SNAPSHOT = path.join(ROOT, 'harness', 'web', 'double', 'test', 'package-exports.json');
 // ExceptionCode is built by src/core/errors.js from the project's one error catalog (exception-codes.json);
 // the snapshot still holds the package's values so the tests keep the catalog honest.
 const OWNED_ELSEWHERE = new Set(['ExceptionCode']);

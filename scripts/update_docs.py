@@ -20,6 +20,7 @@ from harness.coverage import (
     load_catalog,
     replace_section,
 )
+from harness.paths import scenarios_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "docs" / "catalog.md"
@@ -38,7 +39,7 @@ def rendered(folder: Path) -> dict[Path, str]:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[argv.index("--scenario-dir") + 1]) if "--scenario-dir" in argv else ROOT / "scenarios"
+    folder = Path(argv[argv.index("--scenario-dir") + 1]) if "--scenario-dir" in argv else scenarios_dir()
     fresh = rendered(folder)
     stale = [path for path, text in fresh.items() if text != path.read_text(encoding="utf-8")]
     if "--check" in argv:

@@ -17,7 +17,7 @@ from harness.scenario.model import Scenario
 from harness.service.server import SessionService
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = shared_scenarios(load_catalog(ROOT / "scenarios"))
+SHARED = shared_scenarios(load_catalog(ROOT / "harness" / "scenarios"))
 
 
 def test_differences_are_found_field_by_field() -> None:

@@ -31,7 +31,7 @@ def test_coverage_json_shape() -> None:
 
 
 def test_every_unreachable_code_says_why_and_every_listed_code_is_real() -> None:
-    rows = coverage(load_catalog(ROOT / "scenarios"))
+    rows = coverage(load_catalog(ROOT / "harness" / "scenarios"))
     assert all(row.reason for row in rows if row.status == "unreachable")
     assert all(row.scenarios for row in rows if row.status == "covered")
 
@@ -40,7 +40,7 @@ def test_every_listed_code_is_asserted_by_a_step() -> None:
     """A scenario's `codes` are what it reproduces: each must be expected by one of its steps (or, for a
     code the app itself meets and shows, by an allow_errors entry next to an expect_text)."""
     unasserted = []
-    for scenario in load_catalog(ROOT / "scenarios"):
+    for scenario in load_catalog(ROOT / "harness" / "scenarios"):
         asserted = {
             code
             for pattern in [call.expect_error for step in scenario.steps for call in step.calls() if call.expect_error]
@@ -49,3 +49,14 @@ def test_every_listed_code_is_asserted_by_a_step() -> None:
         }
         unasserted += [f"{scenario.name}: {code}" for code in scenario.codes if code not in asserted]
     assert not unasserted, unasserted
+
+
+def test_architecture_names_every_module() -> None:
+    """ARCHITECTURE.md's layer table is the map of the package: every module must be on it."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "harness").rglob("*.py"))
+        if path.stem != "__init__" and f"`{path.stem}" not in text
+    ]
+    assert not missing, f"ARCHITECTURE.md does not name: {missing}"

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from harness.catalog import codes
+from harness.paths import web_dir
 from harness.service.bundle import BundleError, build_umd
 
-DOUBLE = Path(__file__).resolve().parents[1] / "fixtures" / "double"
+DOUBLE = web_dir() / "double"
 node = shutil.which("node")
 needs_node = pytest.mark.skipif(node is None, reason="node is not installed")
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from harness.paths import REPO_ROOT, fixtures_dir, real_sdk_dir
+from harness.paths import REPO_ROOT, real_sdk_dir, web_dir
 from harness.pool import BrowserPool
 
-DOUBLE = fixtures_dir() / "double"
-APP = fixtures_dir() / "dropin-app"
+DOUBLE = web_dir() / "double"
+APP = web_dir() / "dropin-app"
 EXTRACT = REPO_ROOT / "scripts" / "extract_enums.mjs"
 SNAPSHOT = DOUBLE / "test" / "package-exports.json"
 node = shutil.which("node")
@@ -106,7 +106,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def built_app(tmp_path: Path) -> Path:
-    """`npm ci`, type check and `vite build` of a copy of fixtures/dropin-app beside a copy of the double."""
+    """`npm ci`, type check and `vite build` of a copy of harness/web/dropin-app beside a copy of the double."""
     if npm is None or npx is None:
         pytest.skip("npm is not installed: the drop-in app cannot be built")
     app = tmp_path / "dropin-app"

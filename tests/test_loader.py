@@ -12,7 +12,7 @@ from harness.durations import parse_duration
 from harness.scenario import names, tree
 from harness.scenario.loader import parse_scenario
 
-CATALOG = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
+CATALOG = sorted((Path(__file__).resolve().parents[1] / "harness" / "scenarios").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", CATALOG, ids=lambda p: p.stem)
@@ -25,7 +25,7 @@ def test_catalog_scenarios_load_and_are_named_after_their_file(path: Path) -> No
 
 
 def test_headline_scenario_model() -> None:
-    scenario = load_scenario(Path(__file__).resolve().parents[1] / "scenarios" / "offline-mid-session.yaml")
+    scenario = load_scenario(Path(__file__).resolve().parents[1] / "harness" / "scenarios" / "offline-mid-session.yaml")
     assert scenario.given.clock == "virtual"
     assert [step.action for step in scenario.steps][:3] == ["join", "fault", "wait_for_event"]
     call = scenario.steps[3]

@@ -8,7 +8,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
-CATALOG = REPO / "scenarios"
+CATALOG = REPO / "harness" / "scenarios"
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:

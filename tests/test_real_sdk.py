@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from harness.faults.scripts import browser_script
-from harness.paths import REPO_ROOT, real_sdk_dir, real_sdk_version
+from harness.paths import REPO_ROOT, real_sdk_dir, real_sdk_version, scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import SDK_EVENTS
 from harness.scenario.sdk_surface import TARGETS
@@ -114,7 +114,7 @@ def test_scenarios_marked_for_both_sdks_pass_on_the_real_one(pytester: pytest.Py
         "-v",
         "-rs",
         "--scenario-dir",
-        str(REPO_ROOT / "scenarios"),
+        str(scenarios_dir()),
         "--output",
         str(pytester.path / "out"),
         "--sdk",

@@ -15,7 +15,7 @@ import pytest
 from harness.browsers import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
-CATALOG = Path(__file__).resolve().parents[1] / "scenarios"
+CATALOG = Path(__file__).resolve().parents[1] / "harness" / "scenarios"
 NAMES = ("camera-denied", "no-camera", "offline-mid-session", "guest-loses-network")
 
 

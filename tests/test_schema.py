@@ -22,7 +22,7 @@ from harness.scenario.loader import parse_scenario
 from harness.scenario.sdk_surface import EVENTS, TARGETS
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOG = sorted((ROOT / "scenarios").glob("*.yaml"))
+CATALOG = sorted((ROOT / "harness" / "scenarios").glob("*.yaml"))
 # What the YAML language server applies, whatever `$schema` says: it must give the loader's structural verdicts.
 EDITOR = Draft7Validator({key: value for key, value in schema.SCHEMA.items() if key != "$schema"})
 

@@ -5,7 +5,7 @@ The rules are those of Zoom's Video SDK auth docs: HS256, signed with the SDK se
 required; `exp` at least 1800 s and at most 48 h after `iat`; `version`, when present, 1 (Zoom's own web
 sample omits it). A refusal is the server's result: 124 (verify failure or expired token, with the message),
 300 (unknown account), 3010 (role type). The double maps these to the join failures as the 2.5.0 runtime
-decodes the `/wc/lsdk` answer (fixtures/double/src/join-rules.js): 124 rejects with errorCode 200 and the
+decodes the `/wc/lsdk` answer (harness/web/double/src/client/join-rules.js): 124 rejects with errorCode 200 and the
 message as `reason`, 300 with 200 'This account does not exist or does not belong to you', 3010 with 3010.
 """
 

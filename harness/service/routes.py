@@ -16,7 +16,7 @@ import time
 
 from aiohttp import web
 
-from harness.paths import fixtures_dir, real_sdk_dir
+from harness.paths import real_sdk_dir, web_dir
 from harness.service import media
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
@@ -36,9 +36,9 @@ def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) 
     app.router.add_get("/api/token", routes.dev_token)
     app.router.add_get("/_harness/sessions", routes.sessions)
     app.router.add_get("/double/videosdk.umd.js", routes.double_umd)
-    app.router.add_static("/app/", fixtures_dir() / "app", append_version=False)
-    app.router.add_static("/double/", fixtures_dir() / "double", follow_symlinks=True)
-    app.router.add_static("/pages/", fixtures_dir() / "pages")
+    app.router.add_static("/app/", web_dir() / "app", append_version=False)
+    app.router.add_static("/double/", web_dir() / "double", follow_symlinks=True)
+    app.router.add_static("/pages/", web_dir() / "pages")
     real = real_sdk_dir()
     if real is not None:
         app.router.add_static("/sdk/real/", real)
@@ -55,7 +55,7 @@ class _Routes:
 
     async def double_umd(self, request: web.Request) -> web.StreamResponse:
         try:
-            text = build_umd(fixtures_dir() / "double")
+            text = build_umd(web_dir() / "double")
         except BundleError as error:
             return web.Response(status=500, text=f"/* {error} */", content_type="application/javascript")
         return web.Response(text=text, content_type="application/javascript", headers={"Cache-Control": "no-store"})
