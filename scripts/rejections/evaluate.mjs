@@ -4,54 +4,31 @@
 // template. A parameter is resolved through the function's call sites: the evaluator throws a Fork naming the
 // function, and the caller evaluates again once per call site, so the arguments of one call stay together.
 import { keyName } from './program.mjs';
+import { guardsOf, reachingWrites } from './flow.mjs';
+import {
+  Fork,
+  MAX_ALTERNATIVES,
+  NEVER,
+  UNDEFINED,
+  constantText,
+  declaredFunction,
+  enumMembers,
+  fromLive,
+  hole,
+  num,
+  objectKeys,
+  partsOf,
+  product,
+  str,
+} from './values.mjs';
 
-export const UNDEFINED = Object.freeze({ k: 'undefined' });
-// What a path that would throw holds (a member of undefined): records holding it are dropped.
-export const NEVER = Object.freeze({ k: 'never' });
-export const hole = (src) => ({ k: 'hole', src });
-export const num = (v, name = null) => ({ k: 'num', v, name });
-
-export function str(parts, name = null) {
-  const merged = [];
-  for (const part of parts) {
-    if (typeof part === 'string' && typeof merged[merged.length - 1] === 'string') merged[merged.length - 1] += part;
-    else if (part !== '') merged.push(part);
-  }
-  return { k: 'str', parts: merged, name };
-}
-
-export const constantText = (value) => (value.k === 'str' && value.parts.every((part) => typeof part === 'string') ? value.parts.join('') : null);
-
-export class Fork {
-  constructor(key, options) {
-    this.key = key;
-    this.options = options;
-  }
-}
+export { Fork, NEVER, UNDEFINED, constantText, hole, num, str } from './values.mjs';
 
 const ARRAY_CALLBACKS = new Set(['map', 'forEach', 'filter', 'some', 'every', 'find', 'findIndex', 'flatMap']);
 const SAME_ARRAY = new Set(['filter', 'slice', 'concat', 'reverse', 'sort']);
-const MAX_ALTERNATIVES = 64;
 const MAX_CALL_SITES = 250;
 const MAX_DEPTH = 120;
 const MAX_CALL_DEPTH = 2;
-
-function product(lists, combine) {
-  let results = [[]];
-  for (const list of lists) {
-    const next = [];
-    for (const prefix of results) for (const item of list) next.push([...prefix, item]);
-    results = next;
-    if (results.length > MAX_ALTERNATIVES) return null;
-  }
-  return results.map(combine);
-}
-
-function partsOf(value, src) {
-  if (value.k === 'str') return value.parts;
-  if (value.k === 'num') return [String(value.v)];
-  return [{ hole: value.k === 'hole' ? value.src : src }];
-}
 
 export class Evaluator {
   // live(module, exportedName) → the run-time value of a module's export, or undefined (optional).
@@ -59,7 +36,6 @@ export class Evaluator {
     this.program = program;
     this.live = live;
     this.cache = new Map();
-    this.guardCache = new WeakMap();
     this.depth = 0;
   }
 
@@ -212,7 +188,7 @@ export class Evaluator {
     const chosen = env.choices.get(variable);
     if (chosen && 'value' in chosen) return [chosen.value];
     if (chosen) return this.#values(variable, chosen.write, env);
-    const writes = this.#reachingWrites(variable, def, reference);
+    const writes = reachingWrites(variable, def, reference);
     if (writes.length > 1 && env.forkable) throw new Fork(variable, writes.map((write) => ({ write })));
     const alternatives = writes.flatMap((write) => this.#values(variable, write, env));
     if (alternatives.length > 1 && env.forkable) throw new Fork(variable, alternatives.map((value) => ({ value })));
@@ -232,70 +208,15 @@ export class Evaluator {
     return values;
   }
 
-  // The writes of a variable that can reach a reference: going back from the nearest one before it, every
-  // write until one that always happens on the way (null stands for "not assigned yet": undefined).
-  #reachingWrites(variable, def, reference) {
-    const writes = variable.references.filter((item) => item.isWrite() && item.writeExpr).sort((a, b) => a.identifier.start - b.identifier.start);
-    if (!writes.length) return [null];
-    const before = writes.filter((item) => item.identifier.start < reference.start);
-    if (!before.length) return [writes[writes.length - 1]];
-    const reaching = [];
-    for (let i = before.length - 1; i >= 0; i -= 1) {
-      reaching.push(before[i]);
-      if (!this.#conditional(variable.module, before[i].identifier, reference)) return reaching;
-    }
-    if (!def.node.init) reaching.push(null);
-    return reaching;
-  }
-
-  // Whether a write may be skipped on the way to a reference: a branch, loop, catch or nested function stands
-  // between the write and the innermost node holding both.
-  #conditional(module, write, reference) {
-    const holding = new Set();
-    for (let node = reference; node; node = module.parent(node)) holding.add(node);
-    let child = write;
-    for (let node = module.parent(write); node && !holding.has(node); child = node, node = module.parent(node)) {
-      if (/Function|Loop|^For|While|SwitchCase|CatchClause/.test(node.type)) return true;
-      if ((node.type === 'ConditionalExpression' || node.type === 'IfStatement') && child !== node.test) return true;
-      if (node.type === 'LogicalExpression' && child === node.right) return true;
-    }
-    return false;
-  }
-
   // What a chosen write tells about another variable: a write in the branch of `x === value ? (v = …) : …`
   // (or `x === value && …`, `if (x === value)`) happens only when x is that value.
   #fact(variable, env) {
     for (const [key, choice] of env.choices) {
       if (!choice?.write) continue;
-      const guard = this.#guards(key.module, choice.write).find((item) => item.variable === variable);
+      const guard = guardsOf(this.program, key.module, choice.write).find((item) => item.variable === variable);
       if (guard) return guard;
     }
     return null;
-  }
-
-  #guards(module, write) {
-    if (this.guardCache.has(write)) return this.guardCache.get(write);
-    const guards = [];
-    const collect = (test) => {
-      if (test.type === 'LogicalExpression' && test.operator === '&&') {
-        collect(test.left);
-        collect(test.right);
-      } else if (test.type === 'BinaryExpression' && (test.operator === '===' || test.operator === '==')) {
-        for (const [side, other] of [[test.left, test.right], [test.right, test.left]]) {
-          const variable = side.type === 'Identifier' ? this.program.variableOf(module, side) : null;
-          // `x === K` tells about x, not about the constant K.
-          const constant = variable?.defs[0]?.type === 'Variable' && variable.defs[0].node.init?.type === 'Literal';
-          if (variable && !constant) guards.push({ variable, node: other, module });
-        }
-      }
-    };
-    let child = write.identifier;
-    for (let node = module.parent(child); node && !/Function/.test(node.type); child = node, node = module.parent(node)) {
-      if ((node.type === 'ConditionalExpression' || node.type === 'IfStatement') && child === node.consequent) collect(node.test);
-      if (node.type === 'LogicalExpression' && node.operator === '&&' && child === node.right) collect(node.left);
-    }
-    this.guardCache.set(write, guards);
-    return guards;
   }
 
   #initializer(module, expression, env) {
@@ -423,65 +344,4 @@ export class Evaluator {
     if (!returns.length || returns.length > 8) return [hole(site.module.text(site.node))];
     return this.#union(returns.map((item) => (item ? this.evaluate(module, item, inner) : [UNDEFINED])), site.module, site.node);
   }
-}
-
-// The function a variable is declared as (`function f`, `const f = () => …`), not one passed in.
-function declaredFunction(variable) {
-  const def = variable?.defs[0];
-  if (def?.type === 'FunctionName') return { k: 'fn', node: def.node, module: variable.module };
-  const init = def?.type === 'Variable' && variable.references.filter((item) => item.isWrite()).length === 1 ? def.node.init : null;
-  return init && ['FunctionExpression', 'ArrowFunctionExpression'].includes(init.type) ? { k: 'fn', node: init, module: variable.module } : null;
-}
-
-function objectKeys(value) {
-  if (value.k === 'obj') return value.node.properties.filter((item) => item.type === 'Property').map((item) => keyName(item.key, item.computed)).filter((name) => name !== null);
-  if (value.k === 'enum') return [...value.members.keys()];
-  if (value.k === 'live' && value.v && typeof value.v === 'object') return Object.keys(value.v);
-  return [];
-}
-
-function fromLive(value) {
-  if (typeof value === 'string') return str([value]);
-  if (typeof value === 'number') return num(value);
-  if (value === undefined) return UNDEFINED;
-  if (value && typeof value === 'object') return { k: 'live', v: value };
-  return hole(String(value));
-}
-
-// A TypeScript enum compiled to `function(e){return e[e.A=1]="A",e.B="b",e}({})`: its members, both ways,
-// or null when the expression is not one.
-function enumMembers(evaluator, module, expression, env) {
-  if (expression.type !== 'CallExpression') return null;
-  const fn = expression.callee;
-  if (!['FunctionExpression', 'ArrowFunctionExpression'].includes(fn.type) || fn.params[0]?.type !== 'Identifier') return null;
-  const self = fn.params[0].name;
-  const statements = fn.body.type === 'BlockStatement' ? fn.body.body : [{ type: 'ReturnStatement', argument: fn.body }];
-  const expressions = statements.flatMap((statement) => {
-    const item = statement.type === 'ReturnStatement' ? statement.argument : statement.type === 'ExpressionStatement' ? statement.expression : null;
-    return item?.type === 'SequenceExpression' ? item.expressions : item ? [item] : [];
-  });
-  const isSelf = (node) => node?.type === 'Identifier' && node.name === self;
-  const single = (node) => {
-    const values = evaluator.evaluate(module, node, env);
-    return values.length === 1 && (values[0].k === 'num' || constantText(values[0]) !== null) ? values[0] : null;
-  };
-  const members = new Map();
-  for (const item of expressions) {
-    if (item.type !== 'AssignmentExpression' || item.left.type !== 'MemberExpression' || !isSelf(item.left.object)) continue;
-    const inner = item.left.property;
-    if (item.left.computed && inner.type === 'AssignmentExpression' && inner.left.type === 'MemberExpression' && isSelf(inner.left.object)) {
-      const name = keyName(inner.left.property, inner.left.computed);
-      const value = single(inner.right);
-      if (name === null || !value) continue;
-      members.set(name, value.k === 'num' ? num(value.v, name) : str(value.parts, name));
-      members.set(value.k === 'num' ? String(value.v) : constantText(value), str([name]));
-    } else {
-      const key = item.left.computed ? single(inner) : null;
-      const name = item.left.computed ? (key && (key.k === 'num' ? String(key.v) : constantText(key))) : keyName(inner, false);
-      const value = single(item.right);
-      if (name === null || !value) continue;
-      members.set(name, value.k === 'num' ? num(value.v, name) : str(value.parts, name));
-    }
-  }
-  return members.size ? members : null;
 }
