@@ -60,6 +60,16 @@ if command -v npm >/dev/null 2>&1; then
       echo "setup: warning: npm ci failed; scenarios cannot run with --sdk real until it succeeds" >&2
     fi
   fi
+  # The JavaScript parser of scripts/extract_rejections.mjs (acorn, eslint-scope), from scripts/package-lock.json.
+  scripts_stamp="scripts/node_modules/.installed-$(sha256sum scripts/package-lock.json | cut -c1-16)"
+  if [ ! -f "$scripts_stamp" ]; then
+    echo "setup: installing the scripts' JavaScript parser into scripts/node_modules (npm ci)"
+    if (cd scripts && npm ci --no-audit --no-fund --loglevel=error); then
+      touch "$scripts_stamp"
+    else
+      echo "setup: warning: npm ci in scripts/ failed; the runtime-rejections checks will be skipped" >&2
+    fi
+  fi
 else
-  echo "setup: npm not found; skipping the real @zoom/videosdk (only --sdk real needs it)"
+  echo "setup: npm not found; skipping the real @zoom/videosdk (only --sdk real needs it) and the scripts' parser"
 fi
