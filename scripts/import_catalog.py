@@ -23,7 +23,7 @@ MEASURED_UNREACHABLE = {
     5003: (
         "2.5.0 never lets an app meet it: the rejoin's join response makes the session joined and clears the "
         "reconnecting flag in one synchronous step, before any app code can run (read in dist/index.esm.js, "
-        "@974154-974328; measured: never seen in a rejoin's Connected handler); calls while reconnecting get 5002"
+        "@974154-974347; measured: never seen in a rejoin's Connected handler); calls while reconnecting get 5002"
     ),
     5008: "no code path of the 2.5.0 runtime raises it (read in dist/index.esm.js)",
     6214: "2.5.0 never raises it: a failed annotation start gives INTERNAL_ERROR 2 (read in the runtime)",
@@ -80,7 +80,7 @@ RUNTIME_NOTES: dict[int, dict[str, str]] = {
         ),
         "evidence": (
             "read: cm @196746 (5002, then 5003 @197007, then 5004); setInMeetingInfo and setIsMeetingReset(false) "
-            "in one batch with the join response @974154-974328, the only place the flag is cleared. measured: in "
+            "in one batch with the join response @974154-974347, the only place the flag is cleared. measured: in "
             "every rejoin's Connected handler the guard passed (switchSpeaker answered 6000), never 5003."
         ),
     },
