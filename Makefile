@@ -1,4 +1,6 @@
 # `make demo` and `make test` each do all setup first (scripts/setup.sh is idempotent and quick when done).
+# The headline: camera denied (6100), no microphone (6010 sub-code 4), and the network dropping mid-session, where
+# calls get 5002 'closed' while the SDK rejoins (what 2.5.0 raises; the documented 5003 never reaches an app).
 HEADLINE = --scenario camera-denied --scenario no-microphone --scenario offline-mid-session
 
 .PHONY: setup demo test lint serve docs

@@ -16,6 +16,8 @@ class CodeEntry:
     raised_by: tuple[str, ...]
     unreachable: str | None
     not_reproduced: str | None = None  # reachable by web apps, but not producible here (why)
+    # Where the docs and 2.5.0 part ways on this code: {"docs": ..., "runtime": ..., "evidence": ...}.
+    runtime: dict[str, str] | None = None
 
 
 @cache
@@ -29,6 +31,7 @@ def codes() -> dict[int, CodeEntry]:
             raised_by=tuple(row["raised_by"]),
             unreachable=row["unreachable"],
             not_reproduced=row.get("not_reproduced"),
+            runtime=row.get("runtime"),
         )
         for row in json.loads(text)["codes"]
     }

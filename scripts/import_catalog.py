@@ -20,6 +20,11 @@ OUT = Path(__file__).resolve().parents[1] / "harness" / "catalog" / "exception-c
 
 # Codes the table lists for the web that no web app can meet in 2.5.0, found by reading or running the package.
 MEASURED_UNREACHABLE = {
+    5003: (
+        "2.5.0 never lets an app meet it: the rejoin's join response makes the session joined and clears the "
+        "reconnecting flag in one synchronous step, before any app code can run (read in dist/index.esm.js, "
+        "@974154-974347; measured: never seen in a rejoin's Connected handler); calls while reconnecting get 5002"
+    ),
     5008: "no code path of the 2.5.0 runtime raises it (read in dist/index.esm.js)",
     6214: "2.5.0 never raises it: a failed annotation start gives INTERNAL_ERROR 2 (read in the runtime)",
     6217: "2.5.0 never raises it: stopAnnotation with nothing started resolves (read in the runtime)",
@@ -37,6 +42,48 @@ NOT_REPRODUCED = {
         "report it to Zoom); no browser, network or account condition makes a correct client send parameters "
         "the server refuses"
     ),
+}
+
+
+# Where the docs and the 2.5.0 runtime part ways on a code: what the docs say, what 2.5.0 does, and the evidence
+# (read in dist/index.esm.js, with byte offsets of the minified names; measured against a scripted back end).
+# `harness explain` prints it; docs/fidelity.md ("Connection and reconnect") has the long form.
+RUNTIME_NOTES: dict[int, dict[str, str]] = {
+    5002: {
+        "docs": (
+            "Called a function that requires the user to be in a session, but the session is closed "
+            "(typings; Zoom's error table): before a join, after leaving."
+        ),
+        "runtime": (
+            "2.5.0 also answers it, {type: 'IMPROPER_MEETING_STATE', reason: 'closed'}, for the whole of a "
+            "reconnect: in the task that detects the loss it resets the session (status closed, reconnecting flag "
+            "set, participant list emptied) before connection-change Reconnecting reaches the app, and the session "
+            "is joined again only with the rejoin's join response. The same during a move between subsessions, "
+            "and after a reconnect that gives up (connection-change Fail 200 'connection error': one rejoin only)."
+        ),
+        "evidence": (
+            "read: the in-session guard cm @196746 checks meetingStatus !== 'joined' first; the failover reset "
+            "WP(state, true) @605778 ends with $h(No.Closed) @607080, dispatched synchronously with the detection "
+            "(meetingMainEpics4 @976843); public events are delivered on rxjs asapScheduler @620289. measured "
+            "(socket closed, heartbeat silence, server-asked reconnect, failed rejoin): 5002 in the Reconnecting "
+            "handler and until the rejoin's Connected, and after Fail."
+        ),
+    },
+    5003: {
+        "docs": "Called a function that requires the user to be in a session, but the session is reconnecting.",
+        "runtime": (
+            "2.5.0 never lets an app meet it. The guard's second branch needs the session joined and the "
+            "reconnecting flag set together, and the rejoin's join response sets joined and clears the flag in one "
+            "synchronous batch, before any event handler, promise callback or timer of the app runs. While "
+            "reconnecting, calls get 5002 'closed'; right after the rejoin's Connected, 6002 (own-record readers) "
+            "or success."
+        ),
+        "evidence": (
+            "read: cm @196746 (5002, then 5003 @197007, then 5004); setInMeetingInfo and setIsMeetingReset(false) "
+            "in one batch with the join response @974154-974347, the only place the flag is cleared. measured: in "
+            "every rejoin's Connected handler the guard passed (switchSpeaker answered 6000), never 5003."
+        ),
+    },
 }
 
 
@@ -67,6 +114,7 @@ def main(tsv: str) -> None:
                     "in_runtime_enum": "NOT in 2.5.0 runtime enum" not in flags,
                     "unreachable": unreachable_reason(flags) or MEASURED_UNREACHABLE.get(int(row["code"])),
                     "not_reproduced": NOT_REPRODUCED.get(int(row["code"])),
+                    "runtime": RUNTIME_NOTES.get(int(row["code"])),
                 }
             )
     # Members of the 2.5.0 runtime ExceptionCode enum that the published error table lacks.
@@ -84,6 +132,7 @@ def main(tsv: str) -> None:
                     "in_runtime_enum": True,
                     "unreachable": None,
                     "not_reproduced": None,
+                    "runtime": None,
                 }
             )
     rows.sort(key=lambda r: r["code"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+from harness.catalog import codes
 from harness.coverage import coverage, load_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,3 +62,19 @@ def test_architecture_names_every_module() -> None:
         if path.stem != "__init__" and f"`{path.stem}" not in text
     ]
     assert not missing, f"ARCHITECTURE.md does not name: {missing}"
+
+
+def test_the_catalog_json_says_what_the_import_script_would_write() -> None:
+    """The TSV the catalog was imported from is not kept, so both are patched by hand: they must agree on the codes
+    2.5.0 makes unreachable and on the runtime notes (what the docs say, what 2.5.0 does) `harness explain` prints."""
+    spec = importlib.util.spec_from_file_location("import_catalog", ROOT / "scripts" / "import_catalog.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    catalog = codes()
+    for code, reason in script.MEASURED_UNREACHABLE.items():
+        assert catalog[code].unreachable == reason, code
+    assert {code for code, entry in catalog.items() if entry.runtime} == set(script.RUNTIME_NOTES)
+    for code, note in script.RUNTIME_NOTES.items():
+        assert catalog[code].runtime == note and set(note) == {"docs", "runtime", "evidence"}, code
+    assert catalog[5003].unreachable and "5002" in catalog[5003].runtime["runtime"]

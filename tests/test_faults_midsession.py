@@ -143,6 +143,29 @@ def test_websocket_closed_with_a_code(world: BrowserWorld, service: SessionServi
     assert page.evaluate("() => window.closes") == [[4000, "gone"]]
 
 
+SOCKET_LOG = """async token => {
+    const answer = await (await fetch('/wc/lsdk', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({topic: 'net', signature: token, userName: 'alice'})})).json();
+    const log = [];
+    const ws = new WebSocket(`${answer.result.rwg}?joinToken=${answer.result.joinToken}`);
+    ws.onopen = () => log.push('open');
+    ws.onmessage = e => log.push(JSON.parse(e.data).evt);
+    return new Promise(done => { ws.onclose = e => done([...log, `close ${e.code}`]); setTimeout(() => done(log), 3000); });
+}"""
+
+
+def test_websocket_closed_at_the_next_connection_before_its_first_frame(
+    world: BrowserWorld, service: SessionService
+) -> None:
+    page, participant = world.page(World())
+    cut = WebSocketClose("**/instantsdk/**", 4000, "reset", at="next-connection")
+    assert apply_fault(participant, World(websocket=cut), world.env()) == ["websocket"], "nothing open yet: armed"
+    creds = service.new_credentials()
+    assert page.evaluate(SOCKET_LOG, mint_token(creds.key, creds.secret, "net", 1)) == ["open", "close 4000"]
+    # Only the next connection: the one after it is served as usual.
+    assert page.evaluate(SOCKET_LOG, mint_token(creds.key, creds.secret, "net", 1))[:3] == ["open", "joined", "roster"]
+
+
 def test_blackhole_holds_frames_without_closing(world: BrowserWorld, service: SessionService) -> None:
     page, participant = world.page(World(), shaped=True)
     session_socket(page, service)

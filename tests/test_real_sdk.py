@@ -33,16 +33,16 @@ OpenApp = Callable[..., Page]
 
 @pytest.fixture
 def open_app(pool: BrowserPool, service: SessionService) -> Iterator[OpenApp]:
-    """Opens the sample app on the real SDK, after the given classic scripts (name -> config)."""
+    """Opens the sample app on the real SDK (or `sdk="double"`), after the given classic scripts (name -> config)."""
     contexts: list[BrowserContext] = []
 
-    def opener(**scripts: Any) -> Page:
+    def opener(sdk: str = "real", **scripts: Any) -> Page:
         context = pool.get("chromium", ()).new_context()
         contexts.append(context)
         for name, config in scripts.items():
             context.add_init_script(browser_script(f"{name}.js", config))
         page = context.new_page()
-        page.goto(f"{service.base_url}/app/index.html?sdk=real")
+        page.goto(f"{service.base_url}/app/index.html?sdk={sdk}")
         page.wait_for_selector("body[data-ready]", state="attached")
         return page
 
@@ -101,6 +101,58 @@ def test_the_probe_adopts_the_client_as_the_app_creates_it(open_app: OpenApp) ->
     page = open_app(probe=probe)
     kinds = page.evaluate("() => window.__harness.drain().map(record => record.kind)")
     assert "client" in kinds, "no client record before any harness call"
+
+
+# One method of each guard kind, as the 2.5.0 runtime decorates them: the in-session guard first ([cm, ...]), the
+# host-or-manager check first ([pm, cm]), the host check first ([hm, cm], or [hm] alone), the target first. Before
+# any join the guard's status is not joined, and role checks find no own record: the same answers as while a
+# failover has reset the session (docs/fidelity.md, "Connection and reconnect").
+GUARDED_BEFORE_JOIN = """async assets => {
+    const client = window.zmClient;
+    await client.init('en-US', assets, {patchJsMedia: true});
+    const stream = client.getMediaStream();
+    const subsession = client.getSubsessionClient();
+    const calls = {
+        'stream.startVideo': () => stream.startVideo(),
+        'stream.switchSpeaker': () => stream.switchSpeaker('x'),
+        'stream.subscribeAudioStatisticData': () => stream.subscribeAudioStatisticData(),
+        'stream.muteAllAudio': () => stream.muteAllAudio(),
+        'client.removeUser': () => client.removeUser(1),
+        'client.leave(true)': () => client.leave(true),
+        'client.makeHost': () => client.makeHost(1),
+        'livestream.startLiveStream': () => client.getLiveStreamClient().startLiveStream('a', 'b', 'c'),
+        'chat.sendToAll': () => client.getChatClient().sendToAll('hi'),
+        'chat.setPrivilege': () => client.getChatClient().setPrivilege(1),
+        'subsession.joinSubsession': () => subsession.joinSubsession('x'),
+        'subsession.broadcast': () => subsession.broadcast('x'),
+        'subsession.startBroadcastVoice': () => subsession.startBroadcastVoice(),
+        'whiteboard.startWhiteboardScreen': () => client.getWhiteboardClient().startWhiteboardScreen(document.body),
+    };
+    const out = {};
+    for (const [name, call] of Object.entries(calls)) {
+        out[name] = await call().then(
+            value => ({resolved: value}),
+            error => ({plainObject: Object.getPrototypeOf(error) === Object.prototype, ...error}));
+    }
+    return out;
+}"""
+
+
+def test_the_guard_before_a_join_answers_and_rejects_as_the_real_sdk(
+    open_app: OpenApp, service: SessionService
+) -> None:
+    answers = {
+        sdk: open_app(sdk=sdk).evaluate(GUARDED_BEFORE_JOIN, f"{service.base_url}{assets}")
+        for sdk, assets in (("real", "/sdk/real/lib"), ("double", "/double/lib"))
+    }
+    assert answers["double"] == answers["real"]
+    real = answers["real"]
+    assert all(answer["plainObject"] for answer in real.values()), "rejections are plain objects, not Errors"
+    closed = {"plainObject": True, "type": "IMPROPER_MEETING_STATE", "reason": "closed", "errorCode": 5002}
+    assert real["stream.startVideo"] == real["chat.sendToAll"] == real["subsession.joinSubsession"] == closed
+    assert real["stream.muteAllAudio"]["errorCode"] == real["subsession.broadcast"]["errorCode"] == 5006
+    assert real["client.leave(true)"]["errorCode"] == real["subsession.startBroadcastVoice"]["errorCode"] == 5007
+    assert real["client.makeHost"] == {"plainObject": True, "type": "INVALID_PARAMETERS", "reason": "no matching user"}
 
 
 BOTH = ("media-before-join", "join-topic-too-long", "assets-blocked")

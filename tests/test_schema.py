@@ -73,7 +73,8 @@ GOOD = {
     "http": "name: x\ngiven: {http: {url: '**/wc/lsdk*', status: 502, body: oops}}\nsteps:\n"
     "  - fault: {http: [{url: '**/cdn/**', abort: namenotresolved}, {url: '**/wc/lsdk*', restore: true}]}\n",
     "websocket": "name: x\nsteps:\n  - fault: {websocket: {close: 4000}}\n"
-    "  - fault: {websocket: {url: '**/ws/**', close: 1000, reason: bye}}\n",
+    "  - fault: {websocket: {url: '**/ws/**', close: 1000, reason: bye}}\n"
+    "  - fault: {websocket: {url: '**/instantsdk/**', close: 4000, at: next-connection}}\n",
     "session": "name: x\nparticipants: {host: {role: host}, guest: {}}\nsteps:\n"
     "  - fault: {session: {remove: guest}}\n  - fault: {session: {account: {video: false, chat_file_allowed_types: [pdf, png]}}}\n"
     "  - fault: {session: {end: true}}\n",
@@ -212,6 +213,10 @@ STRUCTURE = {
     "websocket-close-too-high": (
         "name: x\nsteps:\n  - fault: {websocket: {close: 5000}}\n",
         "3:32: a close code sent by a peer is 1000 or 3000-4999, not 5000",
+    ),
+    "websocket-at-unknown": (
+        "name: x\nsteps:\n  - fault: {websocket: {close: 4000, at: later}}\n",
+        "3:42: unknown websocket.at 'later'; expected one of: now, next-connection",
     ),
     "session-two-things": (
         "name: x\nparticipants: {a: {}, b: {}}\nsteps:\n  - fault: {session: {remove: b, end: true}}\n",

@@ -93,6 +93,21 @@ def test_rooms_host_manager_passcode_and_rejoin() -> None:
     assert other_account.is_host is False and len(rooms.rooms) == 2
 
 
+def test_rooms_enter_puts_a_participant_in_an_open_subsession_or_the_main_session() -> None:
+    rooms = Rooms()
+    member = rooms.admit("k", "demo", "alice", 1, "", None)
+    room = rooms.session("k", "demo")
+    assert rooms.enter(room, member, "") is False and "subsession" not in room.features, "a first join changes nothing"
+    assert rooms.enter(room, member, "r1") is False, "no open subsessions: the main session"
+    room.features["subsession"] = {"status": 2, "rooms": [{"subsessionId": "r1", "subsessionName": "Room 1"}]}
+    assert rooms.enter(room, member, "r1") is True
+    assert (member.subsession, room.features["subsession"][f"where:{member.user_id}"]) == ("r1", "r1")
+    assert rooms.enter(room, member, "r1") is False
+    assert rooms.enter(room, member, "nowhere") is True and member.subsession == ""
+    room.features["subsession"]["status"] = 4  # closed: nobody is in a room any more
+    assert rooms.enter(room, member, "r1") is False and member.subsession == ""
+
+
 @pytest.fixture(scope="module")
 def service() -> Iterator[SessionService]:
     running = SessionService().start()
@@ -434,3 +449,49 @@ def test_account_can_change_before_the_service_starts() -> None:
     assert idle.state.accounts[creds.key]["chat"] is True and idle.state.accounts[creds.key]["video"] is False
     with pytest.raises(HarnessError, match="nobody has joined"):
         idle.remove(creds.key, "bob")
+
+
+def rejoin_url(service: SessionService, creds: Credentials, name: str, user_id: int, bid: str | None) -> str:
+    """A failover's or a move's rejoin as the double makes it: /wc/lsdk with rejoinUserId, the room as `bid`."""
+    token = mint_token(creds.key, creds.secret, "rooms", 0)
+    body = json.dumps({"topic": "rooms", "signature": token, "userName": name, "rejoinUserId": user_id}).encode()
+    request = urllib.request.Request(
+        f"{service.base_url}/wc/lsdk", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        answer = json.load(response)
+    assert answer["status"] is True and answer["result"]["userId"] == user_id, answer
+    room = "" if bid is None else f"&bid={bid}"
+    return f"{answer['result']['rwg']}?joinToken={answer['result']['joinToken']}{room}"
+
+
+def test_a_move_rejoins_into_the_room_its_socket_names_and_everyone_hears_where(service: SessionService) -> None:
+    creds = service.new_credentials()
+    alice_url = socket_url(service, creds, "alice", topic="rooms", role=1)
+    opened = {"status": 2, "rooms": [{"subsessionId": "r1", "subsessionName": "Room 1", "userList": []}]}
+
+    async def talk() -> tuple[dict[str, Any], list[str], dict[str, Any], dict[str, Any], dict[str, Any]]:
+        async with aiohttp.ClientSession() as session, session.ws_connect(alice_url) as alice:
+            await next_event(alice, "roster")
+            await alice.send_json({"evt": "feature", "feature": "subsession", "state": opened})
+            await next_event(alice, "feature")
+            bob_url = await asyncio.to_thread(socket_url, service, creds, "bob", "rooms")
+            async with session.ws_connect(bob_url) as bob:
+                bob_id = (await next_event(bob, "joined"))["user"]["userId"]
+            into = await asyncio.to_thread(rejoin_url, service, creds, "bob", bob_id, "r1")
+            async with session.ws_connect(into) as bob:
+                joined = await next_event(bob, "joined")
+                roster = [p["displayName"] for p in (await next_event(bob, "roster"))["participants"]]
+                heard = await next_event(alice, "feature")
+            back = await asyncio.to_thread(rejoin_url, service, creds, "bob", bob_id, None)
+            async with session.ws_connect(back) as bob:
+                returned = await next_event(bob, "joined")
+                heard_back = await next_event(alice, "feature")
+            return joined, roster, heard, returned, heard_back
+
+    joined, roster, heard, returned, heard_back = run_async(talk())
+    key = f"where:{joined['user']['userId']}"
+    assert joined["features"]["subsession"][key] == "r1", "the join response already says where the mover is"
+    assert roster == ["alice", "bob"], "the roster is the whole session's (one list for the main session and rooms)"
+    assert (heard["feature"], heard["state"], heard["from"]["displayName"]) == ("subsession", {key: "r1"}, "bob")
+    assert returned["features"]["subsession"][key] == "" and heard_back["state"] == {key: ""}

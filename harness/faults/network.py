@@ -38,13 +38,27 @@ class NetworkController:
         self.open: list[tuple[WebSocketRoute, WebSocketRoute]] = []
         self.offline = False
         self.http_routes: dict[str, Callable[[Route], None]] = {}
+        self.armed: list[WebSocketClose] = []  # `at: next-connection` closes still waiting for their socket
         context.route_web_socket("**", self._route)
 
     def _route(self, page_side: WebSocketRoute) -> None:
         # No on_close handlers: Playwright 1.64's client fails (KeyError 'code') when a context closes
         # under a routed socket that has one. Pairs already closed are skipped when a fault acts.
         server_side = page_side.connect_to_server()
-        self.open.append((page_side, server_side))
+        armed = next((fault for fault in self.armed if glob_matches(fault.url, page_side.url)), None)
+        if armed is None:
+            self.open.append((page_side, server_side))
+            return
+        self.armed.remove(armed)
+
+        # Measured in Chromium: the page has seen `open`; the server's first frame never reaches it, the close does.
+        def cut(message: str | bytes) -> None:
+            with contextlib.suppress(Error):
+                page_side.close(code=armed.code, reason=armed.reason)
+            with contextlib.suppress(Error):
+                server_side.close(code=armed.code, reason=armed.reason)
+
+        server_side.on_message(cut)
 
     def _forget(self, pair: tuple[WebSocketRoute, WebSocketRoute]) -> None:
         if pair in self.open:
@@ -101,6 +115,11 @@ class NetworkController:
                 server_side.close(code=fault.code, reason=fault.reason)
             self._forget((page_side, server_side))
         return len(matched)
+
+    def close_next(self, fault: WebSocketClose) -> None:
+        """The next matching socket the page opens is closed with the fault's code as the server's first frame
+        reaches it (before the page sees that frame): a connection that drops while it is being set up."""
+        self.armed.append(fault)
 
     def apply_http(self, fault: HttpFault) -> None:
         previous = self.http_routes.pop(fault.url, None)

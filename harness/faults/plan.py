@@ -109,6 +109,9 @@ def _firewall(participant: FaultTarget, change: World, env: FaultEnv) -> None:
 
 def _websocket(participant: FaultTarget, change: World, env: FaultEnv) -> None:
     assert change.websocket is not None
+    if change.websocket.at == "next-connection":
+        participant.network.close_next(change.websocket)
+        return
     if participant.network.close_sockets(change.websocket) == 0:
         raise HarnessError(f"no open WebSocket matches {change.websocket.url!r}: there was nothing to close")
 

@@ -94,7 +94,10 @@ class _Builder:
         if "websocket" in entries:
             socket = entries["websocket"]
             fields["websocket"] = model.WebSocketClose(
-                url=socket.get("url", "**"), code=socket["close"], reason=socket.get("reason", "")
+                url=socket.get("url", "**"),
+                code=socket["close"],
+                reason=socket.get("reason", ""),
+                at=socket.get("at", "now"),
             )
         if "session" in entries:
             fields["session"] = self.session(entries["session"], (*path, "session"))

@@ -44,11 +44,13 @@ class HttpFault:
 
 @dataclass(frozen=True, slots=True)
 class WebSocketClose:
-    """Open WebSockets matching `url` are closed with `code` (both ends see it)."""
+    """WebSockets matching `url` are closed with `code` (both ends see it): those open now (`at` "now"), or the
+    next one the page opens, as the server's first frame reaches it (`at` "next-connection")."""
 
     url: str
     code: int
     reason: str = ""
+    at: str = "now"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,13 @@
 """The session protocol: one WebSocket per participant (`/instantsdk/{session_id}`), as the double speaks it.
 
 The handshake is Zoom's: the join response first (Connected on the client), then the participant list as a
-frame of its own. Afterwards every frame is a JSON object `{evt, ...}`; `DISPATCH` (at the end of this module)
-maps each `evt` to its handler. A handler answers whether the participant left on purpose (`LEFT`: the socket
-is done) or stays (`STAYS`). Messages a participant may not send (a non-host's `end`, say) are ignored, as are
-unknown events and frames that are not a JSON object.
+frame of its own. A failover's rejoin is the same handshake for the same participant (`/wc/lsdk` with
+`rejoinUserId`), and so is a move between subsessions: its socket names the room (`bid`, as the runtime's
+socket URL does), the service puts the participant there and everyone hears where they are. Afterwards every
+frame is a JSON object `{evt, ...}`; `DISPATCH` (at the end of this module) maps each `evt` to its handler. A
+handler answers whether the participant left on purpose (`LEFT`: the socket is done) or stays (`STAYS`).
+Messages a participant may not send (a non-host's `end`, say) are ignored, as are unknown events and frames that
+are not a JSON object.
 
 The back end's own actions (`SessionService.remove / end / set_account`) run here too, on the service's loop.
 """
@@ -22,7 +25,7 @@ from aiohttp import WSMessage, WSMsgType, web
 
 from harness.errors import HarnessError
 from harness.service import telephone
-from harness.service.rooms import ROLE_CHANGES, JoinRefused, Member, Room, change_role
+from harness.service.rooms import ROLE_CHANGES, SUBSESSIONS, JoinRefused, Member, Room, change_role
 from harness.service.state import ServiceState
 
 FAILOVER_REMOVAL_SECONDS = 120.0  # a peer in failover is removed "in two (2) minutes" (Zoom's docs)
@@ -60,8 +63,9 @@ class SessionProtocol:
             await ws.close()
             return ws
         self.state.rooms.connected(member)
+        moved = self.state.rooms.enter(room, member, request.query.get("bid", ""))
         self.state.sockets[member.user_id] = ws
-        self.state.record("connected", topic=room.topic, userId=member.user_id)
+        self.state.record("connected", topic=room.topic, userId=member.user_id, subsession=member.subsession)
         # Zoom's join handshake: the join response first (Connected on the client), then the participant list
         # as a frame of its own; the client's join() resolves on that roster, the newcomer's own record in it.
         await ws.send_json(
@@ -74,8 +78,17 @@ class SessionProtocol:
                 "isOriginalHost": member.is_original_host,
             }
         )
+        # The roster is the whole session's, in a subsession too: the double keeps one participant list for the
+        # main session and its rooms (docs/fidelity.md, "Connection and reconnect").
         await ws.send_json({"evt": "roster", "participants": [m.public() for m in room.members.values()]})
         await self._broadcast(room, {"evt": "user-added", "user": member.public()}, exclude=member)
+        if moved:
+            where = {f"where:{member.user_id}": member.subsession}
+            await self._broadcast(
+                room,
+                {"evt": "feature", "feature": SUBSESSIONS, "state": where, "from": member.public()},
+                exclude=member,
+            )
         left = await self._serve(Peer(ws, room, member))
         if self.state.sockets.get(member.user_id) is ws:
             del self.state.sockets[member.user_id]

@@ -26,6 +26,7 @@ class Member:
     muted: bool = False  # computer audio muted, as the participant's double last reported it
     # The first participant of the session admitted as its host (role_type 1): the one who may reclaim the role.
     is_original_host: bool = False
+    subsession: str = ""  # the subsession (breakout room) this participant's socket last entered; "" = main session
 
     def public(self) -> dict[str, Any]:
         return {
@@ -109,6 +110,9 @@ def change_role(room: Room, actor: Member, action: str, user_id: Any = None) -> 
         return [target]
     return []
 
+
+SUBSESSIONS = "subsession"  # the feature's name in the room's shared state (the double's registry)
+SUBSESSIONS_OPEN = (2, 3)  # SubsessionStatus InProgress, Closing: rooms a participant may be in
 
 SESSION_FULL = 4005  # the 2.5.0 runtime's join failure for a session at capacity
 SESSION_FULL_MESSAGE = "meeting is at capacity"
@@ -197,6 +201,21 @@ class Rooms:
     def connected(self, member: Member) -> None:
         member.connected = True
         member.in_failover = False
+
+    def enter(self, room: Room, member: Member, subsession: str) -> bool:
+        """Put a participant whose socket names a subsession (`bid`) in it, or in the main session when it names
+        none or one that is not open: the subsession feature's `where:<userId>` says where everyone is, as the
+        double reads it. True when that changed."""
+        state = room.features.get(SUBSESSIONS, {})
+        open_rooms = state.get("rooms") if state.get("status") in SUBSESSIONS_OPEN else None
+        known = {r.get("subsessionId") for r in open_rooms or [] if isinstance(r, dict)}
+        target = subsession if subsession in known else ""
+        key = f"where:{member.user_id}"
+        changed = member.subsession != target or state.get(key, "") != target
+        member.subsession = target
+        if changed:
+            room.features.setdefault(SUBSESSIONS, {})[key] = target
+        return changed
 
     def lost(self, member: Member) -> None:
         member.connected = False
