@@ -58,7 +58,13 @@
     if (typeof Node !== 'undefined' && value instanceof Node) return `[${value.nodeName}]`;
     if (typeof MediaStream !== 'undefined' && value instanceof MediaStream) return '[MediaStream]';
     // Platform objects keep their fields in getters (MediaDeviceInfo): their own JSON form says what they hold.
-    if (typeof value.toJSON === 'function' && !Array.isArray(value)) return plain(value.toJSON(), depth, seen);
+    if (typeof value.toJSON === 'function' && !Array.isArray(value)) {
+      try {
+        return plain(value.toJSON(), depth, seen);
+      } catch (error) {
+        /* its fields, as for any object */
+      }
+    }
     if (seen.has(value) || depth > 4) return '[…]';
     seen.add(value);
     if (Array.isArray(value)) return value.slice(0, 50).map((item) => plain(item, depth + 1, seen));
