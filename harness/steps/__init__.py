@@ -24,6 +24,7 @@ HANDLERS: dict[str, Handler] = {
     "leave": sdk.leave,
     "together": sdk.together,
     "on_event": events.on_event,
+    "wait_for_page_error": events.wait_for_page_error,
 }
 
 __all__ = ["HANDLERS", "Handler", "Run"]
