@@ -163,9 +163,9 @@ def _reproduced(records: list[dict[str, Any]]) -> list[str]:
 
 def world_words(scenario: Scenario) -> str:
     """The world the scenario set up, in words: its `given`, then each fault and the step it came at."""
-    given = _world(scenario.given)
+    given = _world(scenario.given, before_load=True)
     for participant in scenario.participants:
-        extra = [w for w in _world(participant.given) if w not in given]
+        extra = [w for w in _world(participant.given, before_load=True) if w not in given]
         if extra and len(scenario.participants) > 1:
             given.append(f"for {participant.name}: {', '.join(extra)}")
     faults = [f"at step {s.index} {', '.join(_world(s.params))}" for s in scenario.steps if s.action == "fault"]
@@ -184,10 +184,20 @@ _STATES = {
 }
 
 
-def _world(world: World) -> list[str]:
-    words = [f"{kind} permission {_STATES.get(state, state)}" for kind, state in world.permissions.items()]
+def _world(world: World, before_load: bool = False) -> list[str]:
+    # Granted and present are the ordinary world: said only when a fault brings them back.
+    ordinary = ("granted", "present") if before_load else ()
+    words = [
+        f"{kind} permission {_STATES.get(state, state)}"
+        for kind, state in world.permissions.items()
+        if state not in ordinary
+    ]
     for kind, state in world.devices.items():
-        words.append(f"no {kind}" if state == "absent" else f"{kind} {_STATES.get(state, state)}")
+        count = world.device_counts.get(kind, 1)
+        if count > 1:
+            words.append(f"{count} {kind}s" + ("" if state == "present" else f" {_STATES.get(state, state)}"))
+        elif state not in ordinary:
+            words.append(f"no {kind}" if state == "absent" else f"{kind} {_STATES.get(state, state)}")
     if world.network:
         words.append(
             {"blackhole": "the network silently dropping traffic"}.get(world.network, f"network {world.network}")
