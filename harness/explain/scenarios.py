@@ -4,6 +4,10 @@ file and would cost a second per call); `harness check` and the test suite keep 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -98,15 +102,47 @@ def _scenario(path: Path, raw: dict[str, Any]) -> CatalogScenario:
 def catalog(folder: Path | None = None) -> dict[str, CatalogScenario]:
     """name -> scenario, for every readable scenario file of the folder (default: the package's catalog)."""
     found = {}
-    for path in sorted((folder or scenarios_dir()).glob("*.yaml")):
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        except (OSError, yaml.YAMLError):
-            continue  # an invalid file is `harness check`'s to report
+    for path, raw in _read_all(folder or scenarios_dir()):
         if isinstance(raw, dict) and "name" in raw:
             scenario = _scenario(path, raw)
             found[scenario.name] = scenario
     return found
+
+
+def _read_all(folder: Path) -> list[tuple[Path, Any]]:
+    """Every file's YAML data; kept in a cache file keyed by the files' names, sizes and times, because parsing
+    the whole catalog takes most of an answer's time."""
+    paths = sorted(folder.glob("*.yaml"))
+    try:
+        stamp = hashlib.sha256(
+            repr([(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in paths]).encode()
+        ).hexdigest()
+    except OSError:
+        stamp = ""
+    cache_file = _cache_dir() / f"catalog-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.json"
+    try:
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        if stamp and cached.get("stamp") == stamp:
+            return [(folder / name, raw) for name, raw in cached["files"]]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    files = []
+    for path in paths:
+        try:
+            files.append((path, yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)))
+        except (OSError, yaml.YAMLError):
+            continue  # an invalid file is `harness check`'s to report
+    if stamp:
+        with contextlib.suppress(OSError, TypeError, ValueError):  # no cache: only slower
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            data = {"stamp": stamp, "files": [(p.name, raw) for p, raw in files]}
+            cache_file.write_text(json.dumps(data, default=str), encoding="utf-8")
+    return files
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "zoom-videosdk-harness"
 
 
 @dataclass(frozen=True, slots=True)
