@@ -112,6 +112,7 @@ class Knowledge:
     conditions: dict[str, Condition]
     notes: dict[int, CodeNotes]
     guards: dict[str, tuple[str, ...]]  # a method guard of the runtime -> the methods it guards
+    reason_notes: dict[str, str]  # a pattern of a code-less reason -> its cause, in a customer's words
     runtime_notes: dict[int, str] = field(default_factory=dict)  # from the catalog, when it carries them
 
     @property
@@ -258,6 +259,9 @@ def knowledge() -> Knowledge:
             for code, entry in videosdk["codes"].items()
         },
         guards={name: tuple(methods) for name, methods in rejections_table.get("decorators", {}).items()},
+        reason_notes={
+            str(pattern): " ".join(str(words).split()) for pattern, words in (videosdk.get("reasons") or {}).items()
+        },
         runtime_notes=_runtime_notes(catalog_raw),
     )
 

@@ -5,6 +5,7 @@ passing, the runtime's own reason string counts on its own, and a hint of anothe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,6 +241,9 @@ class Matcher:
             runtime = [r for r in known.rejections if r.reason and match.reason == r.reason]
             match.meaning = match.meaning or known.error_types.get(match.type or "", "")
             match.notes.append("no error code: the runtime rejects with this type and reason alone")
+            match.conditions = [
+                c for pattern, c in known.reason_notes.items() if re.search(pattern, match.reason or "")
+            ]
         chosen = next((r for r in runtime if r.reason and norm(r.reason) in map(norm, clues.reasons)), None)
         chosen = chosen or next((r for r in runtime if r.type in clues.types), None) or next(iter(runtime), None)
         if chosen is not None:
@@ -275,9 +279,10 @@ class Matcher:
         suggested = list(notes.scenarios) if notes else []  # the notes' order first among equals
         match.scenarios = ranked(suggested + asserting, fit, self.folder)
         summaries = [folder_scenarios[name].summary for name in match.scenarios[:3]]
-        match.conditions = list(
-            notes.conditions if notes and notes.conditions else summaries or docs.get("reasons", [])
-        )
+        if code is not None or not match.conditions:
+            match.conditions = list(
+                notes.conditions if notes and notes.conditions else summaries or docs.get("reasons", [])
+            )
         runtime_note = known.runtime_note(code) if code is not None else None
         if runtime_note:
             match.notes.append(f"2.5.0 runtime: {runtime_note}")
@@ -296,7 +301,7 @@ class Matcher:
                 guarded = self.known.guards.get(rejection.made_in[0], ())
                 public = {p for name in guarded for p in public_methods(name)}
                 shown = ", ".join(p for m in PREFERRED_GUARDED if m in guarded for p in public_methods(m)[:1])
-                found.append(f"any of {len(public)} in-session methods ({shown}, …)")
+                found.append(f"any of the {len(public)} methods the runtime guards with this check ({shown}, …)")
             else:
                 found += [p for name in rejection.made_in for p in public_methods(name)]
         return list(dict.fromkeys(found))
