@@ -169,13 +169,17 @@ def verdict(expected: Expected | None, summary: dict[str, Any] | None) -> tuple[
             if item["space"] == expected.space and item.get(key) == expected.code and same_sub:
                 line = f"reproduced: {name(expected)} {details(item)}"
                 line += f", {expected.because}" if expected.because else " as reported"
-                return outcome == "passed", line if outcome == "passed" else f"{line}, but the run {outcome}"
+                return outcome == "passed", line if outcome == "passed" else f"{line}, but the run {ended(outcome)}"
     keys = ("type", "reason", "subCode", "message", "name")
     shown = "; ".join(f"{item.get('errorCode', item.get('code'))} {details(item, keys)}" for item in seen)
     message = str(summary.get("message") or "").strip().splitlines()
     tail = f" ({message[0]})" if outcome != "passed" and message else ""
     wanted = f" instead of {name(expected)}" if expected is not None else ""
-    return False, f"not reproduced: observed {shown or 'no SDK error'}{wanted}; the run {outcome}{tail}"
+    return False, f"not reproduced: observed {shown or 'no SDK error'}{wanted}; the run {ended(outcome)}{tail}"
+
+
+def ended(outcome: str) -> str:
+    return {"error": "stopped with an error", "skipped": "was skipped"}.get(outcome, outcome)
 
 
 def name(expected: Expected) -> str:
