@@ -78,7 +78,7 @@ class Artifacts:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            records = sorted((r for p in run.participants for r in p.records), key=_order)
+            records = timeline([r for p in run.participants for r in p.records])
             _write_lines(self.folder / "events.jsonl", records)
             console = [f"[{p.name}] {line}" for p in run.participants for line in p.console]
             errors = [f"[{p.name}] pageerror: {line}" for p in run.participants for line in p.page_errors]
@@ -114,8 +114,19 @@ class Artifacts:
         print(f"harness: artifact problem: {message}", file=sys.stderr)
 
 
-def _order(record: dict[str, Any]) -> tuple[float, int]:
-    return (float(record.get("t", 0)), int(record.get("seq", 0)))
+def timeline(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records in the order things happened, page and harness alike.
+
+    Every record's `t` is real time: the probe reads the real clock even when the page runs on a virtual one
+    (the page's own clock is `vt`), and the harness stamps a fault before it acts. Ties go to the harness's
+    record (a fault comes before what it causes), then to the page's own sequence.
+    """
+    return sorted(records, key=_order)
+
+
+def _order(record: dict[str, Any]) -> tuple[float, int, int]:
+    from_page = "seq" in record
+    return (float(record.get("t", 0)), int(from_page), int(record.get("seq", 0)))
 
 
 def _write_lines(path: Path, rows: Sequence[dict[str, Any]]) -> None:

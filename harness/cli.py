@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +63,22 @@ def dispatch(argv: list[str] | None) -> int:
     conform.add_argument("--browser", default="chromium", choices=("chromium", "firefox"))
     run = command(sub, "run", "run scenarios by name (the same as pytest --scenario NAME ...)")
     run.add_argument("names", nargs="+", help="scenario names or shell globs; other options go on to pytest")
+    explain = command(sub, "explain", "say what a customer's error text means and which scenarios reproduce it")
+    explain.add_argument("text", nargs="+", help="the customer's words (quote a multi-line paste), or - for stdin")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
+    repro = command(sub, "repro", "write a scenario for a customer's report from the best-fitting one, and run it")
+    repro.add_argument("text", nargs="+", help="the customer's words (quote a multi-line paste), or - for stdin")
+    repro.add_argument("--browser", choices=("chromium", "firefox"), default=None, help="the customer's browser")
+    repro.add_argument(
+        "--os", default=None, metavar="OS", help="the customer's computer: windows, macos, linux, android, ios"
+    )
+    repro.add_argument("--out", type=Path, default=Path("repro"), help="where to write the scenario (default ./repro)")
+    repro.add_argument("--run", action="store_true", help="run it now and say whether the report was reproduced")
+    repro.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
     args, rest = parser.parse_known_args(argv)
+    if rest and args.command not in ("run",):
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         if args.command == "serve":
             from harness.service.server import serve_forever
@@ -82,6 +99,10 @@ def dispatch(argv: list[str] | None) -> int:
             import pytest
 
             return int(pytest.main([arg for name in args.names for arg in ("--scenario", name)] + rest))
+        if args.command == "explain":
+            return explain_text(read_text(args.text), args.format, args.scenario_dir)
+        if args.command == "repro":
+            return reproduce(read_text(args.text), args)
     except HarnessError as error:
         print(f"harness: {error}", file=sys.stderr)
         return 1
@@ -115,19 +136,35 @@ def check_paths(paths: list[Path]) -> int:
 
 
 def show_coverage(form: str, folder: Path, results_file: Path) -> int:
-    from harness.coverage import coverage, coverage_json, coverage_markdown, last_results, load_catalog, with_results
+    from harness.coverage import (
+        coverage,
+        coverage_json,
+        coverage_markdown,
+        last_results,
+        load_catalog,
+        media_failed_coverage,
+        with_results,
+    )
 
-    rows = coverage(load_catalog(folder))
+    scenarios = load_catalog(folder)
+    rows, media = coverage(scenarios), media_failed_coverage(scenarios)
     results = last_results(results_file)
     if form == "json":
-        print(coverage_json(rows))
+        print(coverage_json(rows + media))
     elif form == "markdown":
         print(coverage_markdown(rows))
+        print("\n## active-media-failed\n")
+        print(coverage_markdown(media))
     else:
-        for row in rows:
-            detail = with_results(row.scenarios, results) if row.scenarios else row.reason
-            print(f"{row.code:>5} {row.constant:44} {row.status:12} {detail}")
-    return 1 if any(row.status == "missing" for row in rows) else 0
+        for heading, table in (
+            ("exception codes (calls reject with them)", rows),
+            ("active-media-failed event", media),
+        ):
+            print(f"# {heading}")
+            for row in table:
+                detail = with_results(row.scenarios, results) if row.scenarios else row.reason
+                print(f"{row.code:>5} {row.constant:44} {row.status:12} {detail}")
+    return 1 if any(row.status == "missing" for row in rows + media) else 0
 
 
 def run_conformance(names: list[str], browser: str) -> int:
@@ -165,6 +202,70 @@ def run_conformance(names: list[str], browser: str) -> int:
         service.stop()
     print(f"{len(scenarios)} scenarios valid for both SDKs, {failed} with differences")
     return 1 if failed else 0
+
+
+def read_text(words: list[str]) -> str:
+    """The report: the words given, or standard input for `-` (bytes that are not UTF-8 kept visible as such)."""
+    if words == ["-"]:
+        return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+    return " ".join(words)
+
+
+def explain_text(text: str, form: str, folder: Path | None) -> int:
+    from harness.explain import explain
+    from harness.explain.render import as_json, as_text, nothing_found
+
+    explanation = explain(text, folder)
+    if form == "json":
+        print(as_json(explanation, folder))
+    elif explanation.matches:
+        print(as_text(explanation, folder))
+    if not explanation.matches:
+        print(nothing_found(explanation), file=sys.stderr)
+        return 1
+    return 0
+
+
+def reproduce(text: str, args: argparse.Namespace) -> int:
+    from harness.explain import explain
+    from harness.explain.repro import customer_os, verdict, write
+
+    os_name = customer_os(text, args.os)
+    explanation = explain(text, args.scenario_dir)
+    browser = args.browser or (
+        explanation.clues.browser if explanation.clues.browser in ("chromium", "firefox") else "chromium"
+    )
+    repro = write(explanation, browser, os_name, args.out, args.scenario_dir)
+    output = args.out / "test-results"
+    report = args.out / "report.html"
+    pytest_args = ["--scenario-file", str(repro.path), "--browser", browser, "--output", str(output)]
+    pytest_args += ["--html-report", str(report)]
+    print(
+        f"wrote {repro.path} (from {repro.scenario.name}, for {repro.match.space} "
+        f"{repro.match.code if repro.match.code is not None else repro.match.constant})"
+    )
+    print("run it: pytest " + " ".join(pytest_args))
+    if not args.run:
+        return 0
+    import pytest
+
+    started = time.time()
+    pytest.main(pytest_args)
+    reproduced, line = verdict(repro.expected, latest_summary(output, started))
+    print(line)
+    print(f"report to attach: {report}")
+    return 0 if reproduced else 1
+
+
+def latest_summary(output: Path, since: float) -> dict[str, Any] | None:
+    runs = [path for path in output.glob("*/run.json") if path.stat().st_mtime >= since - 1]
+    if not runs:
+        return None
+    try:
+        loaded = json.loads(max(runs, key=lambda path: path.stat().st_mtime).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return loaded if isinstance(loaded, dict) else None
 
 
 def list_catalog(form: str = "text") -> int:

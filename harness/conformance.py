@@ -18,7 +18,7 @@ from harness.scenario.model import Scenario
 
 ERROR_FIELDS = ("errorCode", "type", "reason", "subCode", "name", "message")
 # Fields that identify a run rather than describe behaviour.
-VOLATILE = frozenset({"userId", "timestamp", "msgid", "id", "t", "seq", "conID", "senderId", "sessionId"})
+VOLATILE = frozenset({"userId", "timestamp", "msgid", "id", "t", "vt", "seq", "conID", "senderId", "sessionId"})
 
 
 @dataclass

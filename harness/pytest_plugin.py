@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright
 
-from harness.artifacts import Artifacts
+from harness.artifacts import Artifacts, timeline
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
 from harness.paths import real_sdk_dir, scenarios_dir
@@ -301,10 +301,8 @@ def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
             {"index": step.index, "title": step.title(), "participant": step.participant}
             for step in item.scenario.steps
         ],
-        "records": sorted(
-            (record for participant in run.participants.values() for record in participant.records),
-            key=lambda record: float(record.get("t", 0)),
-        ),
+        "file": str(item.path),
+        "records": timeline([record for participant in run.participants.values() for record in participant.records]),
         "participants": [participant.name for participant in item.scenario.participants],
     }
 

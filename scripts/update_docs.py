@@ -1,4 +1,5 @@
-"""Regenerate the generated tables in docs/ (the scenario catalog, the code coverage) from the scenario files.
+"""Regenerate the generated tables in docs/ (the scenario catalog, the code coverage of both code spaces) from the
+scenario files.
 
 .venv/bin/python scripts/update_docs.py          # rewrite docs/catalog.md and docs/coverage.md
 .venv/bin/python scripts/update_docs.py --check  # exit 1 if either is out of step
@@ -14,10 +15,13 @@ from harness.coverage import (
     CATALOG_START,
     COVERAGE_END,
     COVERAGE_START,
+    MEDIA_FAILED_END,
+    MEDIA_FAILED_START,
     catalog_markdown,
     coverage,
     coverage_markdown,
     load_catalog,
+    media_failed_coverage,
     replace_section,
 )
 from harness.paths import scenarios_dir
@@ -34,6 +38,9 @@ def rendered(folder: Path) -> dict[Path, str]:
     )
     table = replace_section(
         COVERAGE.read_text(encoding="utf-8"), COVERAGE_START, COVERAGE_END, coverage_markdown(coverage(scenarios))
+    )
+    table = replace_section(
+        table, MEDIA_FAILED_START, MEDIA_FAILED_END, coverage_markdown(media_failed_coverage(scenarios))
     )
     return {CATALOG: catalog, COVERAGE: table}
 

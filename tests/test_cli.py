@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-COMMANDS = ("serve", "browser", "check", "list", "coverage", "conformance", "run")
+COMMANDS = ("serve", "browser", "check", "list", "coverage", "conformance", "run", "explain", "repro")
 
 
 def harness(*args: str) -> list[str]:

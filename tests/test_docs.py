@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from harness.catalog import codes
-from harness.coverage import coverage, load_catalog
+from harness.coverage import coverage, load_catalog, media_failed_coverage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,14 +26,20 @@ def test_coverage_json_shape() -> None:
         [sys.executable, "-m", "harness.cli", "coverage", "--format", "json"], capture_output=True, text=True
     )
     rows = json.loads(result.stdout)
-    assert {tuple(sorted(row)) for row in rows} == {("code", "constant", "reason", "scenarios", "status")}
+    assert {tuple(sorted(row)) for row in rows} == {("code", "constant", "reason", "scenarios", "space", "status")}
     assert {row["status"] for row in rows} <= {"covered", "unreachable", "missing"}
-    camera = next(row for row in rows if row["code"] == 6100)
+    assert {row["space"] for row in rows} == {"videosdk", "active-media-failed"}
+    camera = next(row for row in rows if row["code"] == 6100 and row["space"] == "videosdk")
     assert camera["status"] == "covered" and "camera-denied" in camera["scenarios"]
+    revoked = next(row for row in rows if row["code"] == 203 and row["space"] == "active-media-failed")
+    assert (
+        revoked["constant"] == "CameraPermissionReset" and "camera-permission-revoked-mid-call" in revoked["scenarios"]
+    )
 
 
 def test_every_unreachable_code_says_why_and_every_listed_code_is_real() -> None:
-    rows = coverage(load_catalog(ROOT / "harness" / "scenarios"))
+    scenarios = load_catalog(ROOT / "harness" / "scenarios")
+    rows = coverage(scenarios) + media_failed_coverage(scenarios)
     assert all(row.reason for row in rows if row.status == "unreachable")
     assert all(row.scenarios for row in rows if row.status == "covered")
 

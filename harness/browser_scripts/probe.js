@@ -43,8 +43,17 @@
   let namespace = null; // the SDK module's default export, ZoomVideo
   const latest = {}; // preview target -> the last object of that kind
 
+  // Each record carries the real time (`t`, ms since the epoch, comparable with the harness's own records) and
+  // the page's clock (`vt`). Under `clock: virtual` the page's Date and performance are Playwright's fakes,
+  // installed by an init script added after this one; the originals taken here stay real.
+  const realPerformance = window.performance;
+  const realDateNow = Date.now.bind(Date);
+  function realNow() {
+    return realPerformance && realPerformance.timeOrigin ? realPerformance.timeOrigin + realPerformance.now() : realDateNow();
+  }
+
   function record(kind, data) {
-    records.push(Object.assign({ seq: ++seq, t: Date.now(), kind }, data));
+    records.push(Object.assign({ seq: ++seq, t: realNow(), vt: Date.now(), kind }, data));
   }
 
   // A JSON-safe copy: SDK rejections are plain objects, but may carry a DOMException or a cycle.

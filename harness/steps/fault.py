@@ -20,6 +20,7 @@ def fault(run: Run, participant: ParticipantPage, step: Step) -> None:
         app_key=run.credentials.key,
         display_names={p.name: p.display_name for p in run.participants.values()},
     )
+    started = time.time() * 1000  # before it acts: what it causes in the page is recorded after this
     try:
         applied = apply_fault(participant, step.params, env)
     except HarnessError as error:
@@ -27,7 +28,7 @@ def fault(run: Run, participant: ParticipantPage, step: Step) -> None:
     participant.records.append(
         {
             "kind": "fault",
-            "t": time.time() * 1000,
+            "t": started,
             "step": step.index,
             "families": applied,
             "participant": participant.name,
