@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft7Validator
+from real_packages import dist
 
 from harness import ScenarioInputError
 from harness.durations import parse_duration
-from harness.paths import real_sdk_dir
 from harness.scenario import schema
 from harness.scenario.checks import CHECKS
 from harness.scenario.loader import parse_scenario
@@ -363,24 +363,19 @@ TYPINGS = {
     "voicetranslator": "voice-translator.d.ts",
     "incominglivestream": "incoming-live-stream.d.ts",
 }
-needs_typings = pytest.mark.skipif(
-    real_sdk_dir() is None, reason="the real @zoom/videosdk package (its typings) is not installed"
-)
 
 
-@needs_typings
 @pytest.mark.parametrize("target", sorted(TYPINGS))
 def test_call_steps_may_name_every_method_the_typings_declare(target: str) -> None:
     """`call:` names and the probe's wrapped methods cover the package's whole public surface."""
-    typings = (real_sdk_dir() or Path()) / "types" / TYPINGS[target]
+    typings = dist() / "types" / TYPINGS[target]
     declared = set(re.findall(r"^\s+function (\w+)\b", typings.read_text(encoding="utf-8"), re.M)) - {"on", "off"}
     assert declared, f"no functions read from {typings}"
     assert sorted(declared - set(TARGETS[target])) == []
 
 
-@needs_typings
 def test_every_event_a_scenario_may_name_is_declared_by_the_typings() -> None:
-    typings = (real_sdk_dir() or Path()) / "types" / "videoclient.d.ts"
+    typings = dist() / "types" / "videoclient.d.ts"
     declared = set(re.findall(r"event: '([a-z-]+)'", typings.read_text(encoding="utf-8")))
     assert declared, f"no events read from {typings}"
     assert sorted(set(EVENTS) - declared) == []
