@@ -37,7 +37,8 @@ def observe(scenario: Scenario, ctx: RunContext) -> Observation:
     try:
         run.run()
     except ScenarioFailure as failure:
-        seen.outcome = "failed: " + str(failure).splitlines()[1].strip() if "\n" in str(failure) else str(failure)
+        lines = [line.strip() for line in str(failure).splitlines()]
+        seen.outcome = "failed: " + ("; ".join(lines[1:3]) if len(lines) > 1 else lines[0])
     for participant in run.participants.values():
         for record in participant.records:
             if record["kind"] == "settle" and record.get("step"):

@@ -189,9 +189,9 @@ def _scenarios_text(rows: list[dict[str, Any]] | None, a: str, b: str) -> list[s
     differ = [row for row in rows if row["differences"]]
     lines = [f"Scenarios on the real package, offline: {len(rows)} run on both, {len(differ)} differ"]
     width = max([len(row["name"]) for row in rows] + [8])
-    lines.append(f"  {'scenario':{width}} {a:10} {b:10}")
+    lines.append(f"  {'scenario':{width}} {a:10} {b}")
     for row in rows:
-        lines.append(f"  {row['name']:{width}} {_short(row['a']):10} {_short(row['b']):10}")
+        lines.append(f"  {row['name']:{width}} {_short(row['a']):10} {_short(row['b'])}")
         for item in row["differences"]:
             if item["where"] != "outcome":
                 lines.append(f"      {item['where']}: {item['field']} {item['a']!r} -> {item['b']!r}")

@@ -67,7 +67,7 @@ class Registry:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 registry.requests.append(self.path)
-                body, status = registry.answer(self.path, f"http://127.0.0.1:{self.server.server_address[1]}")
+                body, status = registry.answer(self.path, registry.url.rstrip("/"))
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
