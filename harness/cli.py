@@ -189,22 +189,18 @@ def run_conformance(names: list[str], browser: str, sdk: str) -> int:
 
 def run_setup(check_only: bool, real_sdk: bool) -> int:
     """One line per need: what is there, or what is missing and how to get it."""
-    import subprocess
-
     from harness.errors import BrowserNotFound
     from harness.sdk_packages import ensure, package_dir, pinned
 
+    missing_browser = False
     try:
         print(f"browser: {found_browser()}")
     except BrowserNotFound as missing:
+        missing_browser = check_only
         if check_only:
             print(f"browser: {missing}")
-            return 1
-        print("browser: none found; installing Playwright's Chromium (python -m playwright install chromium)")
-        done = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
-        if done.returncode != 0:
-            raise HarnessError(f"`playwright install chromium` failed (exit {done.returncode}); {missing}") from None
-        print(f"browser: {found_browser()}")
+        else:
+            install_chromium(missing)
     version = pinned().version
     if real_sdk and not check_only:
         ensure("real")
@@ -213,7 +209,17 @@ def run_setup(check_only: bool, real_sdk: bool) -> int:
         print(f"real @zoom/videosdk {version} (--sdk real): {folder}")
     else:
         print(f"real @zoom/videosdk {version} (--sdk real): not installed; `harness versions install real`")
-    return 0
+    return 1 if missing_browser else 0
+
+
+def install_chromium(missing: Exception) -> None:
+    import subprocess
+
+    print("browser: none found; installing Playwright's Chromium (python -m playwright install chromium)")
+    done = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
+    if done.returncode != 0:
+        raise HarnessError(f"`playwright install chromium` failed (exit {done.returncode}); {missing}") from None
+    print(f"browser: {found_browser()}")
 
 
 def show_double(what: str) -> int:
