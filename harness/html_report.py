@@ -47,7 +47,11 @@ def _summary(runs: list[dict[str, Any]]) -> str:
 
 def _matrix(scenario_dirs: list[Path], last: dict[str, str]) -> str:
     rows = []
-    scenarios = [s for folder in scenario_dirs for s in load_catalog(folder)] if scenario_dirs else []
+    first: dict[str, Any] = {}  # a name in several folders: the first folder's scenario, as runs resolve it
+    for folder in scenario_dirs:
+        for scenario in load_catalog(folder):
+            first.setdefault(scenario.name, scenario)
+    scenarios = list(first.values())
     for row in coverage(scenarios):
         names = " ".join(
             f"<span class={html.escape(last.get(n, ''))}>{html.escape(n)}"
