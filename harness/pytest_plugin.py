@@ -6,7 +6,6 @@ fixture, so scenarios and ordinary Playwright tests share one Playwright instanc
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -28,7 +27,7 @@ from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
 from harness.scenario.names import UnknownScenarioName, find_scenarios, shadowed
-from harness.sdk_packages import RegistryUnreachable, ensure, is_real, version_of
+from harness.sdk_packages import RegistryUnreachable, ensure, is_real, sdk_value
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
@@ -67,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--sdk",
         action="append",
         default=[],
-        type=sdk_option,
+        type=sdk_value,
         metavar="double|real|real@X.Y.Z",
         help="SDK implementation to run against (default: double); real@X.Y.Z is installed on demand; repeatable",
     )
@@ -96,16 +95,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="browser executable (default: $HARNESS_BROWSER_EXECUTABLE, Playwright's, then the system's)",
     )
-
-
-def sdk_option(value: str) -> str:
-    if value == "double":
-        return value
-    try:
-        version_of(value)
-    except HarnessError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix(f"--sdk {value}: ")) from None
-    return value
 
 
 def scenario_dirs(config: pytest.Config) -> list[Path]:

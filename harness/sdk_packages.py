@@ -16,6 +16,7 @@ The lock file records where each version came from. Cache layout (`HARNESS_CACHE
 
 from __future__ import annotations
 
+import argparse
 import base64
 import contextlib
 import datetime
@@ -108,6 +109,16 @@ def version_of(spec: str) -> str:
     if not spec.startswith("real@") or not VERSION.match(version):
         raise HarnessError(f"--sdk {spec}: expected double, real or real@X.Y.Z (a published version of {PACKAGE})")
     return version
+
+
+def sdk_value(value: str) -> str:
+    """An `--sdk` value, checked as argparse's `type`: double, real or real@X.Y.Z."""
+    if value != "double":
+        try:
+            version_of(value)
+        except HarnessError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix(f"--sdk {value}: ")) from None
+    return value
 
 
 def package_dir(version: str) -> Path | None:
