@@ -73,8 +73,8 @@ def find_chromium(explicit: str | None = None, playwright_path: str | None = Non
         "no Chromium found: tried "
         + (f"Playwright's ({playwright_path}), " if playwright_path else "")
         + ", ".join(SYSTEM_PATHS)
-        + f" and {', '.join(SYSTEM_CHROMIUM)} on PATH. Run `make setup` (installs one), or set "
-        + f"{ENV_VAR}=/path/to/chromium"
+        + f" and {', '.join(SYSTEM_CHROMIUM)} on PATH. Run `harness setup` (installs Playwright's Chromium; "
+        + f"`make setup` in a clone), or set {ENV_VAR}=/path/to/chromium"
     )
 
 

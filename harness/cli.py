@@ -61,6 +61,30 @@ def dispatch(argv: list[str] | None) -> int:
     )
     conform.add_argument("--scenario", action="append", default=[], help="only this scenario (repeatable)")
     conform.add_argument("--browser", default="chromium", choices=("chromium", "firefox"))
+    conform.add_argument("--sdk", default="real", metavar="real|real@X.Y.Z", help="the real package to compare with")
+    setup = command(sub, "setup", "check (and install what is missing of) what runs need: a browser, the real SDK")
+    setup.add_argument("--check", action="store_true", help="only say what is there and what is missing")
+    setup.add_argument("--real-sdk", action="store_true", help="also install the pinned @zoom/videosdk (--sdk real)")
+    double = command(sub, "double", "where the SDK double is, for a bundler alias of @zoom/videosdk")
+    shown = double.add_mutually_exclusive_group()
+    shown.add_argument("--path", action="store_true", help="print the ES module entry file (the default)")
+    shown.add_argument("--types", action="store_true", help="print the typings shim (index.d.ts)")
+    shown.add_argument("--umd", action="store_true", help="print the double as one UMD script (global WebVideoSDK)")
+    versions = command(sub, "versions", "the versions of @zoom/videosdk in the package cache; what changed")
+    vsub = versions.add_subparsers(dest="versions_command", required=True, metavar="SUBCOMMAND")
+    vlist = command(vsub, "list", "the pinned version and the cached ones")
+    vlist.add_argument("--format", choices=("text", "json"), default="text")
+    vinstall = command(vsub, "install", "install versions into the package cache (real, real@X.Y.Z or X.Y.Z)")
+    vinstall.add_argument("specs", nargs="+", metavar="VERSION")
+    vpath = command(vsub, "path", "print the installed package folder of a version (installed first if missing)")
+    vpath.add_argument("spec", nargs="?", default="real", metavar="VERSION")
+    vpath.add_argument("--installed", action="store_true", help="never install: exit 1 when it is not installed")
+    vdiff = command(vsub, "diff", "what changed from version A to B: typings, reason strings, scenario outcomes")
+    vdiff.add_argument("a", metavar="A")
+    vdiff.add_argument("b", metavar="B")
+    vdiff.add_argument("--format", choices=("text", "json"), default="text")
+    vdiff.add_argument("--no-scenarios", action="store_true", help="leave out the scenario runs (no browser)")
+    vdiff.add_argument("--scenario", action="append", default=[], help="only this scenario (repeatable)")
     run = command(sub, "run", "run scenarios by name (the same as pytest --scenario NAME ...)")
     run.add_argument("names", nargs="+", help="scenario names or shell globs; other options go on to pytest")
     explain = command(sub, "explain", "say what a customer's error text means and which scenarios reproduce it")
@@ -94,7 +118,13 @@ def dispatch(argv: list[str] | None) -> int:
         if args.command == "coverage":
             return show_coverage(args.format, args.scenario_dir or scenarios_dir(), args.results)
         if args.command == "conformance":
-            return run_conformance(args.scenario, args.browser)
+            return run_conformance(args.scenario, args.browser, args.sdk)
+        if args.command == "setup":
+            return run_setup(args.check, args.real_sdk)
+        if args.command == "double":
+            return show_double("types" if args.types else "umd" if args.umd else "path")
+        if args.command == "versions":
+            return run_versions(args)
         if args.command == "run":
             import pytest
 
@@ -110,14 +140,18 @@ def dispatch(argv: list[str] | None) -> int:
 
 
 def show_browser(explicit: str | None) -> int:
+    print(found_browser(explicit))
+    return 0
+
+
+def found_browser(explicit: str | None = None) -> str:
     from playwright.sync_api import sync_playwright
 
     from harness.browsers import find_chromium, managed_chromium
 
     with sync_playwright() as playwright:
         managed = managed_chromium(playwright)
-    print(find_chromium(explicit, managed).describe())
-    return 0
+    return find_chromium(explicit, managed).describe()
 
 
 def check_paths(paths: list[Path]) -> int:
@@ -167,40 +201,25 @@ def show_coverage(form: str, folder: Path, results_file: Path) -> int:
     return 1 if any(row.status == "missing" for row in rows + media) else 0
 
 
-def run_conformance(names: list[str], browser: str) -> int:
-    from playwright.sync_api import sync_playwright
-
-    from harness.artifacts import Artifacts
-    from harness.conformance import check, shared_scenarios
+def run_conformance(names: list[str], browser: str, sdk: str) -> int:
+    from harness.conformance import check, run_contexts, shared_scenarios
     from harness.coverage import load_catalog
-    from harness.paths import real_sdk_dir
-    from harness.pool import BrowserPool
-    from harness.runner import RunContext, SdkProfile
-    from harness.service.server import SessionService
+    from harness.sdk_packages import ensure, is_real, version_of
 
-    if real_sdk_dir() is None:
-        raise HarnessError("the real @zoom/videosdk is not installed: run `npm ci` in fixtures/ (make setup)")
+    if not is_real(sdk):
+        raise HarnessError(f"--sdk {sdk}: expected real or real@X.Y.Z")
+    version = version_of(sdk)
+    ensure(sdk)
     scenarios = [s for s in shared_scenarios(load_catalog(scenarios_dir())) if not names or s.name in names]
-    service = SessionService().start()
     failed = 0
-    try:
-        with sync_playwright() as playwright:
-            pool = BrowserPool(playwright, None, headless=True)
-            try:
-                for scenario in scenarios:
-                    found = check(
-                        scenario,
-                        lambda sdk: RunContext(pool, service, browser, SdkProfile.named(sdk), Artifacts(None, "c")),
-                    )
-                    print(f"{scenario.name:36} {'same' if not found else f'{len(found)} difference(s)'}")
-                    for line in found:
-                        print(f"    {line}")
-                    failed += bool(found)
-            finally:
-                pool.close()
-    finally:
-        service.stop()
-    print(f"{len(scenarios)} scenarios valid for both SDKs, {failed} with differences")
+    with run_contexts(browser) as make_context:
+        for scenario in scenarios:
+            found = check(scenario, make_context, sdk)
+            print(f"{scenario.name:36} {'same' if not found else f'{len(found)} difference(s)'}")
+            for line in found:
+                print(f"    {line}")
+            failed += bool(found)
+    print(f"{len(scenarios)} scenarios valid for both SDKs, {failed} with differences (real = {version})")
     return 1 if failed else 0
 
 
@@ -266,6 +285,92 @@ def latest_summary(output: Path, since: float) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return loaded if isinstance(loaded, dict) else None
+
+
+def run_setup(check_only: bool, real_sdk: bool) -> int:
+    """One line per need: what is there, or what is missing and how to get it."""
+    from harness.errors import BrowserNotFound
+    from harness.sdk_packages import ensure, package_dir, pinned
+
+    missing_browser = False
+    try:
+        print(f"browser: {found_browser()}")
+    except BrowserNotFound as missing:
+        missing_browser = check_only
+        if check_only:
+            print(f"browser: {missing}")
+        else:
+            install_chromium(missing)
+    version = pinned().version
+    if real_sdk and not check_only:
+        ensure("real")
+    folder = package_dir(version)
+    if folder is not None:
+        print(f"real @zoom/videosdk {version} (--sdk real): {folder}")
+    else:
+        print(f"real @zoom/videosdk {version} (--sdk real): not installed; `harness versions install real`")
+    return 1 if missing_browser else 0
+
+
+def install_chromium(missing: Exception) -> None:
+    import subprocess
+
+    print("browser: none found; installing Playwright's Chromium (python -m playwright install chromium)")
+    done = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
+    if done.returncode != 0:
+        raise HarnessError(f"`playwright install chromium` failed (exit {done.returncode}); {missing}") from None
+    print(f"browser: {found_browser()}")
+
+
+def show_double(what: str) -> int:
+    from harness.paths import double_entry, double_types
+
+    if what == "umd":
+        from harness.service.bundle import build_umd
+
+        sys.stdout.write(build_umd(double_entry().parent))
+    else:
+        print(double_types() if what == "types" else double_entry())
+    return 0
+
+
+def run_versions(args: argparse.Namespace) -> int:
+    from harness import versions
+    from harness.sdk_packages import ensure, package_dir
+
+    command_name = args.versions_command
+    if command_name == "list":
+        rows = versions.version_list()
+        print(json.dumps(rows, indent=1) if args.format == "json" else versions.list_text(rows))
+        return 0
+    if command_name == "install":
+        for spec in args.specs:
+            version = versions.check_version(spec)
+            print(f"{version}: {ensure(f'real@{version}')}")
+        return 0
+    if command_name == "path":
+        version = versions.check_version(args.spec)
+        folder = package_dir(version) if args.installed else ensure(f"real@{version}")
+        if folder is None:
+            raise HarnessError(f"@zoom/videosdk {version} is not installed: `harness versions install {version}`")
+        print(folder)
+        return 0
+    a, b = versions.check_version(args.a), versions.check_version(args.b)
+    scenarios = None
+    if not args.no_scenarios:
+        from harness.coverage import load_catalog
+
+        chosen = versions.offline_real_scenarios(load_catalog(scenarios_dir()))
+        scenarios = [s for s in chosen if not args.scenario or s.name in args.scenario]
+    if scenarios is None:
+        report = versions.diff(a, b, None)
+    else:
+        from harness.conformance import run_contexts
+
+        with run_contexts("chromium") as make_context:
+            report = versions.diff(a, b, scenarios, make_context)
+    print(versions.diff_json(report) if args.format == "json" else versions.diff_text(report))
+    return 0
 
 
 def list_catalog(form: str = "text") -> int:

@@ -9,6 +9,8 @@ Whether the scenario's own expectations held is reported too; a difference anywh
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +37,8 @@ def observe(scenario: Scenario, ctx: RunContext) -> Observation:
     try:
         run.run()
     except ScenarioFailure as failure:
-        seen.outcome = "failed: " + str(failure).splitlines()[1].strip() if "\n" in str(failure) else str(failure)
+        lines = [line.strip() for line in str(failure).splitlines()]
+        seen.outcome = "failed: " + ("; ".join(lines[1:3]) if len(lines) > 1 else lines[0])
     for participant in run.participants.values():
         for record in participant.records:
             if record["kind"] == "settle" and record.get("step"):
@@ -61,20 +64,21 @@ def _stable(value: Any) -> Any:
 
 
 def differences(double: Observation, real: Observation) -> list[str]:
-    """Every way the two observations differ, one line each, in a person's words."""
+    """Every way the two observations differ, one line each, in a person's words (each side named by its SDK)."""
     found = []
+    a, b = double.sdk, real.sdk
     if double.outcome != real.outcome:
-        found.append(f"scenario outcome: double {double.outcome!r}, real {real.outcome!r}")
+        found.append(f"scenario outcome: {a} {double.outcome!r}, {b} {real.outcome!r}")
     for index in range(max(len(double.calls), len(real.calls))):
         left = double.calls[index] if index < len(double.calls) else None
         right = real.calls[index] if index < len(real.calls) else None
         if left != right:
-            found.append(f"call #{index + 1}: double {_show_call(left)}; real {_show_call(right)}")
+            found.append(f"call #{index + 1}: {a} {_show_call(left)}; {b} {_show_call(right)}")
     for name in sorted({event[1] for event in double.events + real.events}):
         ours = [e for e in double.events if e[1] == name]
         theirs = [e for e in real.events if e[1] == name]
         if ours != theirs:
-            found.append(f"event {name}: double {[(e[0], e[2]) for e in ours]}; real {[(e[0], e[2]) for e in theirs]}")
+            found.append(f"event {name}: {a} {[(e[0], e[2]) for e in ours]}; {b} {[(e[0], e[2]) for e in theirs]}")
     return found
 
 
@@ -93,8 +97,31 @@ def shared_scenarios(scenarios: list[Scenario]) -> list[Scenario]:
     return [s for s in scenarios if {"double", "real"} <= set(s.sdk) and (online or not needs_zoom(s))]
 
 
-def check(scenario: Scenario, make_context: Any) -> list[str]:
-    """Run `scenario` on both implementations; `make_context(sdk_name)` gives a fresh RunContext."""
+def check(scenario: Scenario, make_context: Any, real_sdk: str = "real") -> list[str]:
+    """Run `scenario` on the double and on `real_sdk` (`real`, `real@X.Y.Z`); `make_context(sdk_name)` gives a
+    fresh RunContext."""
     double = observe(scenario, make_context("double"))
-    real = observe(scenario, make_context("real"))
+    real = observe(scenario, make_context(real_sdk))
     return differences(double, real)
+
+
+@contextlib.contextmanager
+def run_contexts(browser: str) -> Iterator[Callable[[str], RunContext]]:
+    """A session service and browsers for a series of runs; yields `make_context(sdk_name)`."""
+    from playwright.sync_api import sync_playwright
+
+    from harness.artifacts import Artifacts
+    from harness.pool import BrowserPool
+    from harness.runner import SdkProfile
+    from harness.service.server import SessionService
+
+    service = SessionService().start()
+    try:
+        with sync_playwright() as playwright:
+            pool = BrowserPool(playwright, None, headless=True)
+            try:
+                yield lambda sdk: RunContext(pool, service, browser, SdkProfile.named(sdk), Artifacts(None, "c"))
+            finally:
+                pool.close()
+    finally:
+        service.stop()

@@ -62,7 +62,11 @@ def _catalog(folder: Path) -> list[Scenario]:
 
 
 def _matrix(scenario_dirs: list[Path], last: dict[str, str]) -> str:
-    scenarios = [s for folder in scenario_dirs for s in _catalog(folder)] if scenario_dirs else []
+    first: dict[str, Scenario] = {}  # a name in several folders: the first folder's scenario, as runs resolve it
+    for folder in scenario_dirs:
+        for scenario in _catalog(folder):
+            first.setdefault(scenario.name, scenario)
+    scenarios = list(first.values())
     return _table("Code coverage", coverage(scenarios), last) + _table(
         "active-media-failed coverage", media_failed_coverage(scenarios), last
     )

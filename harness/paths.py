@@ -1,19 +1,16 @@
-"""Where the harness finds what it carries (the scenario catalog, the double, the sample apps) and the real SDK.
+"""Where the harness finds what it carries: the scenario catalog, the double, the sample apps, its node scripts.
 
-What the harness carries is found through the installed package (`importlib.resources`), never through a
-source checkout's layout, so a wheel installed in someone else's project works the same as a clone.
+Everything is found through the installed package (`importlib.resources`), never through a source checkout's
+layout, so a wheel installed in someone else's project works the same as a clone. The real @zoom/videosdk is
+not carried: `sdk_packages.py` installs it on demand into a per-user cache.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from importlib.resources import files
 from pathlib import Path
 
 PACKAGE = Path(str(files("harness")))
-# A source checkout: the repository around the package (only the real SDK's npm install still lives there).
-REPO_ROOT = PACKAGE.parent
 
 
 def web_dir() -> Path:
@@ -26,26 +23,16 @@ def scenarios_dir() -> Path:
     return PACKAGE / "scenarios"
 
 
-def fixtures_dir() -> Path:
-    """Where `npm ci` installs the pinned real @zoom/videosdk (`HARNESS_FIXTURES` overrides)."""
-    override = os.environ.get("HARNESS_FIXTURES")
-    return Path(override) if override else REPO_ROOT / "fixtures"
+def double_entry() -> Path:
+    """The double's ES module entry, for a bundler alias of `@zoom/videosdk`."""
+    return web_dir() / "double" / "index.js"
 
 
-def real_sdk_dir() -> Path | None:
-    """`dist/` of the real @zoom/videosdk package when `npm ci` has installed it under fixtures/."""
-    dist = fixtures_dir() / "node_modules" / "@zoom" / "videosdk" / "dist"
-    return dist if dist.is_dir() else None
+def double_types() -> Path:
+    """The double's typings shim (it re-exports the package's own typings)."""
+    return web_dir() / "double" / "index.d.ts"
 
 
-def real_sdk_version() -> str | None:
-    """The installed @zoom/videosdk version (fixtures/package.json pins the one the lock installs)."""
-    dist = real_sdk_dir()
-    if dist is None:
-        return None
-    try:
-        manifest = json.loads((dist.parent / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    version = manifest.get("version")
-    return version if isinstance(version, str) else None
+def sdk_scripts_dir() -> Path:
+    """Node scripts that read an installed @zoom/videosdk (enums, typings, reason strings)."""
+    return PACKAGE / "sdk_scripts"

@@ -21,12 +21,13 @@ from playwright.sync_api import Playwright
 from harness.artifacts import Artifacts, timeline
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
-from harness.paths import real_sdk_dir, scenarios_dir
+from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
-from harness.scenario.names import UnknownScenarioName, find_scenarios
+from harness.scenario.names import UnknownScenarioName, find_scenarios, shadowed
+from harness.sdk_packages import RegistryUnreachable, ensure, is_real, sdk_value
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
@@ -59,14 +60,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="append",
         default=[],
         metavar="DIR",
-        help="where scenarios live (default: ./scenarios, else the project's catalog)",
+        help="where scenarios live, looked up before ./scenarios and the packaged catalog (repeatable)",
     )
     group.addoption(
         "--sdk",
         action="append",
         default=[],
-        choices=("double", "real"),
-        help="SDK implementation to run against (default: double)",
+        type=sdk_value,
+        metavar="double|real|real@X.Y.Z",
+        help="SDK implementation to run against (default: double); real@X.Y.Z is installed on demand; repeatable",
     )
     group.addoption(
         "--repeat",
@@ -96,11 +98,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def scenario_dirs(config: pytest.Config) -> list[Path]:
+    """Where names are looked up, first match wins: --scenario-dir folders, ./scenarios, the packaged catalog."""
     given = [Path(d).resolve() for d in config.known_args_namespace.scenario_dir or []]
-    if given:
-        return given
     local = config.rootpath / "scenarios"
-    return [local if local.is_dir() else scenarios_dir()]
+    dirs = [*given, *([local.resolve()] if local.is_dir() else []), scenarios_dir().resolve()]
+    return list(dict.fromkeys(dirs))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -128,6 +130,7 @@ def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    install_real_sdks(config)
     config.stash.setdefault(REQUESTED, set())
     config.stash[SEEN_NAMES] = {}
     CONFIG_REPORTS.clear()
@@ -155,6 +158,26 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if len(keep) != len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in keep])
         items[:] = keep
+
+
+def install_real_sdks(config: pytest.Config) -> None:
+    """Each `--sdk real[@X.Y.Z]` asked for, installed into the package cache before anything runs."""
+    for spec in dict.fromkeys(config.getoption("sdk") or []):
+        if is_real(spec):
+            try:
+                ensure(spec)
+            except RegistryUnreachable as error:
+                raise pytest.UsageError(f"--sdk {spec}: {error}; run once with the registry reachable") from None
+            except HarnessError as error:
+                raise pytest.UsageError(f"--sdk {spec}: {error}") from None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """A scenario name found in more than one folder: the first folder's file runs, and that is said here."""
+    return [
+        f"harness: scenario {name!r}: {used} is used, not {hidden}"
+        for name, used, hidden in shadowed(scenario_dirs(config))
+    ]
 
 
 class ScenarioFile(pytest.File):
@@ -200,18 +223,14 @@ class ScenarioItem(pytest.Function):
             self.add_marker(
                 pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only")
             )
-        elif sdk not in scenario.sdk:
+        elif (kind := "real" if is_real(sdk) else sdk) not in scenario.sdk:
             self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
-        elif sdk == "real" and needs_zoom(scenario) and zoom_credentials() is None:
+        elif kind == "real" and needs_zoom(scenario) and zoom_credentials() is None:
             self.add_marker(
                 pytest.mark.skip(
                     reason="in a session on the real SDK: needs Zoom's servers, ZOOM_VIDEO_SDK_KEY and "
                     "ZOOM_VIDEO_SDK_SECRET in the environment, and a network"
                 )
-            )
-        elif sdk == "real" and real_sdk_dir() is None:
-            self.add_marker(
-                pytest.mark.skip(reason="the real @zoom/videosdk is not installed: `npm ci` in fixtures/ (make setup)")
             )
         for code in scenario.codes:
             self.user_properties.append(("expected_code", code))

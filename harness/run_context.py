@@ -15,14 +15,20 @@ from harness.service.server import SessionService
 
 @dataclass(frozen=True, slots=True)
 class SdkProfile:
-    """Where the app finds an SDK implementation and its dependent assets."""
+    """Where the app finds an SDK implementation and its dependent assets. `name` is the `--sdk` value:
+    `double`, `real` (the pinned version) or `real@X.Y.Z`; the service serves each real one under /sdk/NAME/."""
 
     name: str
     assets_path: str
 
     @classmethod
     def named(cls, name: str) -> SdkProfile:
-        return cls(name, "/double/lib" if name == "double" else "/sdk/real/lib")
+        return cls(name, "/double/lib" if name == "double" else f"/sdk/{name}/lib")
+
+    @property
+    def kind(self) -> str:
+        """`double` or `real`, what a scenario's `sdk:` list names."""
+        return "double" if self.name == "double" else "real"
 
 
 @dataclass

@@ -12,24 +12,24 @@
 // the values, and the methods it decorates when it is a decorator factory's call; `decorator` the method
 // decorator it is written in, whose guarded methods `decorators` lists). `errors` holds what calls can reject with that is not
 // an exception-code object (thrown Error-likes, plain strings). The package is only read here. Regenerate after
-// changing the pinned version (fixtures/package.json, then `npm ci` in fixtures/):
+// changing the pinned version (harness/catalog/videosdk-pin.json):
 //
 //   node scripts/extract_rejections.mjs            write the table
 //   node scripts/extract_rejections.mjs --check    exit 1 when the committed table differs from the package's
 //   node scripts/extract_rejections.mjs --print    print the table, write nothing
-//   ... --package DIR                              read another install (default fixtures/node_modules/@zoom/videosdk)
+//   ... --package DIR                              read another install (default: $HARNESS_VIDEOSDK_DIR, else `harness versions path`)
 //
 // The parser is acorn and the scopes are eslint-scope, installed by `npm ci` in scripts/ (scripts/setup.sh does it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultPackageDir } from './videosdk_package.mjs';
 import { Program, enclosingName } from './rejections/program.mjs';
 import { Evaluator } from './rejections/evaluate.mjs';
 import { rejectionObjects, rejectionsOf } from './rejections/find.mjs';
 import { decoratedMethods, decorates, emittedWith, errorRejections, mergedFrom, wrapperTypes } from './rejections/context.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DEFAULT_PACKAGE = path.join(ROOT, 'fixtures', 'node_modules', '@zoom', 'videosdk');
 const TABLE = path.join(ROOT, 'harness', 'catalog', 'runtime-rejections.json');
 const RUNTIME = path.join('dist', 'index.esm.js');
 const MAX_PLACEHOLDER = 120;
@@ -40,13 +40,14 @@ function fail(message) {
 }
 
 function parseArgs(argv) {
-  const args = { mode: 'write', packageDir: DEFAULT_PACKAGE };
+  const args = { mode: 'write', packageDir: null };
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === '--check') args.mode = 'check';
     else if (argv[i] === '--print') args.mode = 'print';
     else if (argv[i] === '--package') args.packageDir = path.resolve(argv[(i += 1)] ?? fail('--package needs a directory'));
     else fail(`unknown argument ${argv[i]} (use --check, --print, --package DIR)`);
   }
+  args.packageDir ??= defaultPackageDir();
   return args;
 }
 
@@ -180,7 +181,7 @@ function tableOf(packageDir) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  if (!fs.existsSync(path.join(args.packageDir, RUNTIME))) fail(`${args.packageDir} is not an installed @zoom/videosdk (run \`npm ci\` in fixtures/)`);
+  if (!fs.existsSync(path.join(args.packageDir, RUNTIME))) fail(`${args.packageDir} is not an installed @zoom/videosdk (\`harness versions install real\`)`);
   const table = tableOf(args.packageDir);
   const text = `${JSON.stringify(table, null, 1)}\n`;
   if (args.mode === 'print') {

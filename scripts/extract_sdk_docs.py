@@ -10,8 +10,8 @@ package reads it:
 - `active_media_failed`: each `ActiveMediaFailedCode` member (`dist/types/common.d.ts`) with its doc comment, and
   the `{message, type}` payload the runtime (`dist/index.esm.js`) emits with it.
 
-The package is only read here. Regenerate after changing the pinned version (fixtures/package.json, then
-`npm ci` in fixtures/):
+The package is only read here: the pinned version in the per-user package cache (installed on demand). Regenerate
+after changing the pinned version (harness/catalog/videosdk-pin.json):
 
     .venv/bin/python scripts/extract_sdk_docs.py            write the file
     .venv/bin/python scripts/extract_sdk_docs.py --check    exit 1 when the committed file differs from the package's
@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = ROOT / "fixtures" / "node_modules" / "@zoom" / "videosdk"
 OUT = ROOT / "harness" / "catalog" / "sdk-docs.json"
 
 MEMBER = re.compile(r"/\*\*(?P<doc>(?:(?!\*/).)*?)\*/\s*(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>\d+)\s*,", re.S)
@@ -145,9 +144,14 @@ def extract(package: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    if not (PACKAGE / "package.json").is_file():
-        fail(f"the real package is not installed at {PACKAGE} (run `npm ci` in fixtures/)")
-    text = json.dumps(extract(PACKAGE), indent=1, ensure_ascii=False) + "\n"
+    from harness.errors import HarnessError
+    from harness.sdk_packages import ensure
+
+    try:
+        package = ensure("real")
+    except HarnessError as error:
+        fail(str(error))
+    text = json.dumps(extract(package), indent=1, ensure_ascii=False) + "\n"
     if "--check" in argv:
         same = OUT.is_file() and OUT.read_text(encoding="utf-8") == text
         if not same:

@@ -49,18 +49,16 @@ if [ -n "$firefox_bin" ]; then
   echo "setup: firefox: $firefox_bin ($("$firefox_bin" --version 2>/dev/null || echo 'version unknown'))"
 fi
 
-# The real @zoom/videosdk (only --sdk real needs it), installed exactly from fixtures/package-lock.json.
-if command -v npm >/dev/null 2>&1; then
-  npm_stamp="fixtures/node_modules/.installed-$(sha256sum fixtures/package-lock.json | cut -c1-16)"
-  if [ ! -f "$npm_stamp" ]; then
-    echo "setup: installing the real @zoom/videosdk into fixtures/node_modules (npm ci)"
-    if (cd fixtures && npm ci --no-audit --no-fund --loglevel=error); then
-      touch "$npm_stamp"
-    else
-      echo "setup: warning: npm ci failed; scenarios cannot run with --sdk real until it succeeds" >&2
-    fi
+# The real @zoom/videosdk (only --sdk real needs it): the pinned version, from the npm registry into the per-user
+# package cache (checked against its integrity hash; `harness versions list` shows what is there).
+if ! .venv/bin/harness versions path --installed >/dev/null 2>&1; then
+  if ! .venv/bin/harness versions install real; then
+    echo "setup: warning: could not install the real @zoom/videosdk; --sdk real runs and their tests skip until it is" >&2
   fi
-  # The JavaScript parser of scripts/extract_rejections.mjs (acorn, eslint-scope), from scripts/package-lock.json.
+fi
+
+# The JavaScript parser of scripts/extract_rejections.mjs (acorn, eslint-scope), from scripts/package-lock.json.
+if command -v npm >/dev/null 2>&1; then
   scripts_stamp="scripts/node_modules/.installed-$(sha256sum scripts/package-lock.json | cut -c1-16)"
   if [ ! -f "$scripts_stamp" ]; then
     echo "setup: installing the scripts' JavaScript parser into scripts/node_modules (npm ci)"
@@ -71,5 +69,5 @@ if command -v npm >/dev/null 2>&1; then
     fi
   fi
 else
-  echo "setup: npm not found; skipping the real @zoom/videosdk (only --sdk real needs it) and the scripts' parser"
+  echo "setup: npm not found; the runtime-rejections checks will be skipped"
 fi

@@ -8,7 +8,23 @@ import sys
 
 import pytest
 
-COMMANDS = ("serve", "browser", "check", "list", "coverage", "conformance", "run", "explain", "repro")
+from harness.paths import web_dir
+from harness.sdk_packages import pinned
+
+COMMANDS = (
+    "serve",
+    "browser",
+    "check",
+    "list",
+    "coverage",
+    "conformance",
+    "run",
+    "explain",
+    "repro",
+    "setup",
+    "double",
+    "versions",
+)
 
 
 def harness(*args: str) -> list[str]:
@@ -34,3 +50,21 @@ def test_every_command_says_what_it_does(name: str) -> None:
     assert result.returncode == 0, result.stderr
     description = result.stdout.split("\n\n")[1].strip()
     assert description and not description.startswith("options:"), result.stdout
+
+
+def test_double_prints_the_entry_the_typings_and_the_umd() -> None:
+    shown = {
+        flag: subprocess.run(harness("double", flag), capture_output=True, text=True, timeout=60).stdout
+        for flag in ("--path", "--types", "--umd")
+    }
+    assert shown["--path"].strip() == str(web_dir() / "double" / "index.js")
+    assert shown["--types"].strip() == str(web_dir() / "double" / "index.d.ts")
+    assert "WebVideoSDK" in shown["--umd"]
+
+
+def test_setup_check_says_what_is_there_one_line_each() -> None:
+    result = subprocess.run(harness("setup", "--check"), capture_output=True, text=True, timeout=120)
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["browser", f"real @zoom/videosdk {pinned().version} (--sdk real)"]
+    if result.returncode != 0:
+        assert "harness setup" in lines[0], "a missing browser says how to get one"

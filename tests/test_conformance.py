@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from real_packages import package
 
 from harness.artifacts import Artifacts
 from harness.conformance import Observation, check, differences, shared_scenarios
 from harness.coverage import load_catalog
 from harness.faults.shaper import NetworkShaper
-from harness.paths import real_sdk_dir
 from harness.pool import BrowserPool
 from harness.runner import RunContext, SdkProfile
 from harness.scenario.model import Scenario
@@ -35,12 +35,19 @@ def test_there_are_shared_scenarios() -> None:
     assert len(SHARED) >= 10
 
 
+def test_differences_name_each_side_by_its_sdk() -> None:
+    older = Observation("real@2.4.5", outcome="failed: expected errorCode 6100")
+    found = differences(Observation("double"), older)
+    assert found == ["scenario outcome: double 'passed', real@2.4.5 'failed: expected errorCode 6100'"]
+
+
 @pytest.mark.browser
-@pytest.mark.skipif(real_sdk_dir() is None, reason="the real @zoom/videosdk is not installed (npm ci in fixtures/)")
 @pytest.mark.parametrize("scenario", SHARED, ids=lambda s: s.name)
 def test_double_and_real_package_observe_the_same(
     scenario: Scenario, pool: BrowserPool, service: SessionService, shaper: NetworkShaper
 ) -> None:
+    package("real")
+
     def context(sdk: str) -> RunContext:
         return RunContext(
             pool, service, "chromium", SdkProfile.named(sdk), Artifacts(None, "conformance"), shaper=shaper

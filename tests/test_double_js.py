@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from harness.catalog import codes
 from harness.paths import web_dir
+from harness.sdk_packages import PACKAGE_DIR_ENV, package_dir, pinned
 from harness.service.bundle import BundleError, build_umd
 
 DOUBLE = web_dir() / "double"
@@ -20,7 +22,12 @@ needs_node = pytest.mark.skipif(node is None, reason="node is not installed")
 
 @needs_node
 def test_node_tests_of_the_double_pass() -> None:
-    run = subprocess.run([node or "node", "--test", "test/"], cwd=DOUBLE, capture_output=True, text=True, timeout=120)
+    """typings-surface.test.js reads the pinned package where the Python side says it is (skips without it)."""
+    folder = package_dir(pinned().version)
+    env = {**os.environ, PACKAGE_DIR_ENV: str(folder)} if folder else dict(os.environ)
+    run = subprocess.run(
+        [node or "node", "--test", "test/"], cwd=DOUBLE, capture_output=True, text=True, timeout=120, env=env
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "# fail 0" in run.stdout
 

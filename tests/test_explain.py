@@ -392,10 +392,11 @@ def test_data_files_name_only_real_scenarios_and_codes() -> None:
 
 
 def test_sdk_docs_are_what_the_installed_package_says() -> None:
-    from harness.paths import REPO_ROOT, real_sdk_dir
+    from real_packages import package
 
-    if real_sdk_dir() is None:
-        pytest.skip("the real @zoom/videosdk package is not installed")
-    script = REPO_ROOT / "scripts" / "extract_sdk_docs.py"
+    from harness.paths import PACKAGE
+
+    package()  # installed first, or a skip when the registry cannot be reached
+    script = PACKAGE.parent / "scripts" / "extract_sdk_docs.py"
     result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

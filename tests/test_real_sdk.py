@@ -1,31 +1,24 @@
-"""The real @zoom/videosdk package in the sample app (`?sdk=real`), offline, when `npm ci` installed it in fixtures/."""
+"""The real @zoom/videosdk package in the sample app (`?sdk=real`, `?sdk=real@X.Y.Z`), offline, from the
+per-user package cache (installed on demand; skipped when the npm registry cannot be reached to install it)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
+from real_packages import OLDER, PINNED, package
 
 from harness.faults.scripts import browser_script
-from harness.paths import REPO_ROOT, real_sdk_dir, real_sdk_version, scenarios_dir
+from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
 from harness.runner import SDK_EVENTS
 from harness.scenario.sdk_surface import TARGETS
+from harness.sdk_packages import installed_version
 from harness.service.server import SessionService
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        real_sdk_dir() is None,
-        reason="the real @zoom/videosdk package is not installed: run `npm ci` in fixtures/ (needs node and npm)",
-    ),
-]
-PINNED = json.loads((REPO_ROOT / "fixtures" / "package.json").read_text(encoding="utf-8"))["dependencies"][
-    "@zoom/videosdk"
-]
+pytestmark = [pytest.mark.browser]
 ALL = {"audio": True, "video": True, "screen": True}
 NONE = {"audio": False, "video": False, "screen": False}
 OpenApp = Callable[..., Page]
@@ -33,10 +26,12 @@ OpenApp = Callable[..., Page]
 
 @pytest.fixture
 def open_app(pool: BrowserPool, service: SessionService) -> Iterator[OpenApp]:
-    """Opens the sample app on the real SDK (or `sdk="double"`), after the given classic scripts (name -> config)."""
+    """Opens the sample app on the real SDK (`sdk`: real or real@X.Y.Z; or "double"), after the given classic scripts."""
     contexts: list[BrowserContext] = []
 
     def opener(sdk: str = "real", **scripts: Any) -> Page:
+        if sdk != "double":
+            package(sdk)
         context = pool.get("chromium", ()).new_context()
         contexts.append(context)
         for name, config in scripts.items():
@@ -52,15 +47,24 @@ def open_app(pool: BrowserPool, service: SessionService) -> Iterator[OpenApp]:
 
 
 def test_the_installed_package_is_the_pinned_version() -> None:
-    assert real_sdk_version() == PINNED, f"fixtures/node_modules holds {real_sdk_version()}: run `npm ci` in fixtures/"
+    folder = package("real")
+    assert installed_version(folder) == PINNED, f"{folder} holds {installed_version(folder)}"
 
 
-def test_the_app_loads_the_real_umd(open_app: OpenApp) -> None:
-    page = open_app()
+@pytest.mark.parametrize("sdk", ["real", f"real@{OLDER}"])
+def test_the_app_loads_the_real_umd_of_the_version_asked_for(open_app: OpenApp, sdk: str) -> None:
+    page = open_app(sdk)
     assert page.get_attribute("body", "data-ready") == "1", page.text_content("#error")
-    assert page.text_content("#sdk-kind") == "real"
-    assert page.evaluate("() => WebVideoSDK.default.VERSION") == PINNED
+    assert page.text_content("#sdk-kind") == sdk
+    assert page.evaluate("() => WebVideoSDK.default.VERSION") == (PINNED if sdk == "real" else OLDER)
     assert page.evaluate("() => window.zmClient === WebVideoSDK.default.createClient()"), "the client is a singleton"
+
+
+def test_a_version_not_installed_is_not_served(service: SessionService, open_app: OpenApp) -> None:
+    page = open_app()
+    status = page.evaluate("url => fetch(url).then(r => r.status)", f"{service.base_url}/sdk/real@0.0.1/index.umd.js")
+    outside = page.evaluate("url => fetch(url).then(r => r.status)", f"{service.base_url}/sdk/real/..%2fpackage.json")
+    assert (status, outside) == (404, 404)
 
 
 @pytest.mark.parametrize(
@@ -175,7 +179,9 @@ def test_the_probe_records_the_apps_preview_calls_and_steps_reach_its_track(open
 BOTH = ("media-before-join", "join-topic-too-long", "assets-blocked")
 
 
-def test_scenarios_marked_for_both_sdks_pass_on_the_real_one(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize("sdk", ["real", f"real@{OLDER}"])
+def test_scenarios_marked_for_both_sdks_pass_on_the_real_one(pytester: pytest.Pytester, sdk: str) -> None:
+    package(sdk)
     names = [arg for name in (*BOTH, "camera-denied") for arg in ("--scenario", name)]
     result = pytester.runpytest_subprocess(
         "-p",
@@ -187,7 +193,7 @@ def test_scenarios_marked_for_both_sdks_pass_on_the_real_one(pytester: pytest.Py
         "--output",
         str(pytester.path / "out"),
         "--sdk",
-        "real",
+        sdk,
         *names,
         timeout=240,
     )
@@ -196,4 +202,4 @@ def test_scenarios_marked_for_both_sdks_pass_on_the_real_one(pytester: pytest.Py
         [*(f"*{name}?chromium? PASSED*" for name in BOTH), "*camera-denied*needs Zoom*ZOOM_VIDEO_SDK_KEY*"]
     )
     init = next((pytester.path / "out").glob("*assets-blocked*")) / "events.jsonl"
-    assert "/sdk/real/lib" in init.read_text(), "init was given the real package's dependent assets"
+    assert f"/sdk/{sdk}/lib" in init.read_text(), "init was given that version's dependent assets"

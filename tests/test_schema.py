@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import yaml
 from jsonschema import Draft7Validator
+from real_packages import dist
 
 from harness import ScenarioInputError
 from harness.durations import parse_duration
-from harness.paths import real_sdk_dir
 from harness.scenario import schema
 from harness.scenario.checks import CHECKS
 from harness.scenario.loader import parse_scenario
@@ -376,26 +376,21 @@ PREVIEW_INTERFACES = {
     "microphoneTest": "TestMicrophoneReturn",
     "speakerTest": "TestSpeakerReturn",
 }
-needs_typings = pytest.mark.skipif(
-    real_sdk_dir() is None, reason="the real @zoom/videosdk package (its typings) is not installed"
-)
 
 
-@needs_typings
 @pytest.mark.parametrize("target", sorted(TYPINGS))
 def test_call_steps_may_name_every_method_the_typings_declare(target: str) -> None:
     """`call:` names and the probe's wrapped methods cover the package's whole public surface."""
-    typings = (real_sdk_dir() or Path()) / "types" / TYPINGS[target]
+    typings = dist() / "types" / TYPINGS[target]
     declared = set(re.findall(r"^\s+function (\w+)\b", typings.read_text(encoding="utf-8"), re.M)) - {"on", "off"}
     assert declared, f"no functions read from {typings}"
     assert sorted(declared - set(TARGETS[target])) == []
 
 
-@needs_typings
 @pytest.mark.parametrize("target", sorted(PREVIEW_INTERFACES))
 def test_call_steps_may_name_every_method_of_the_preview_objects(target: str) -> None:
     """The local tracks and the testers' handles: exactly the members preview.d.ts declares on them."""
-    typings = ((real_sdk_dir() or Path()) / "types" / "preview.d.ts").read_text(encoding="utf-8")
+    typings = (dist() / "types" / "preview.d.ts").read_text(encoding="utf-8")
     body = re.search(rf"interface {PREVIEW_INTERFACES[target]} \{{(.*?)\n\}}", typings, re.S)
     assert body, f"no interface {PREVIEW_INTERFACES[target]} in preview.d.ts"
     declared = re.findall(r"^ {2}(\w+)(?:\(|: \()", body.group(1), re.M)
@@ -403,9 +398,8 @@ def test_call_steps_may_name_every_method_of_the_preview_objects(target: str) ->
     assert sorted(declared) == sorted(TARGETS[target])
 
 
-@needs_typings
 def test_every_event_a_scenario_may_name_is_declared_by_the_typings() -> None:
-    typings = (real_sdk_dir() or Path()) / "types" / "videoclient.d.ts"
+    typings = dist() / "types" / "videoclient.d.ts"
     declared = set(re.findall(r"event: '([a-z-]+)'", typings.read_text(encoding="utf-8")))
     assert declared, f"no events read from {typings}"
     assert sorted(set(EVENTS) - declared) == []

@@ -1,7 +1,9 @@
 """Finding scenarios by name (`pytest --scenario NAME`, globs allowed) without reading every file when one will do.
 
 The catalog names each file after its scenario, so `NAME.yaml` is read first; every file is read (the index)
-only for a glob, or when that file is missing, doubled, broken, or holds another name.
+only for a glob, or when that file is missing, doubled, broken, or holds another name. Folders are looked up in
+order and the first one holding a name wins (the user's own folders come before the packaged catalog); a
+name held by more than one folder is reported by `shadowed`, never silently hidden.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import difflib
 import fnmatch
 import glob
 from pathlib import Path
+from typing import Literal
 
 from harness.errors import ScenarioInputError
 from harness.scenario.loader import load_scenario, scenario_files
@@ -24,11 +27,10 @@ class UnknownScenarioName(LookupError):
 
 def find_scenarios(names: list[str], dirs: list[Path]) -> list[Path]:
     """The files of the scenarios named, in order; raises UnknownScenarioName (with the closest names)."""
-    files = scenario_files(dirs)
     index: dict[str, Path] | None = None
     chosen: list[Path] = []
     for name in names:
-        direct = _named_file(name, files)
+        direct = _named_file(name, dirs)
         if direct is not None:
             chosen.append(direct)
             continue
@@ -43,25 +45,67 @@ def find_scenarios(names: list[str], dirs: list[Path]) -> list[Path]:
     return chosen
 
 
-def _named_file(name: str, files: list[Path]) -> Path | None:
-    """The one file `NAME.yaml` (or .yml) whose scenario is named NAME; None sends the name to the index."""
+def _named_file(name: str, dirs: list[Path]) -> Path | None:
+    """The file of scenario NAME found by its file name `NAME.yaml` (or .yml) in the first folder holding one,
+    unless an earlier folder holds NAME under another file name; None sends the name to the index."""
     if glob.has_magic(name):
         return None
-    candidates = [path for path in files if path.stem == name]
-    if len(candidates) != 1:
+    for position, folder in enumerate(dirs):
+        found = _file_named(name, folder)
+        if found is False:
+            return None
+        if found is not None:
+            return index_scenarios(dirs[:position]).get(name, found)
+    return None
+
+
+def _file_named(name: str, folder: Path) -> Path | Literal[False] | None:
+    """The one `NAME.yaml` in `folder` whose scenario is NAME; None when there is no such file; False when
+    there are several, or it is broken or holds another name (the index must decide)."""
+    candidates = [path for path in scenario_files([folder]) if path.stem == name]
+    if not candidates:
         return None
     try:
-        return candidates[0] if load_scenario(candidates[0]).name == name else None
+        return candidates[0] if len(candidates) == 1 and load_scenario(candidates[0]).name == name else False
     except ScenarioInputError:
-        return None
+        return False
 
 
 def index_scenarios(dirs: list[Path]) -> dict[str, Path]:
-    """Scenario name -> file; a file that does not load is indexed by its stem so its error still shows."""
+    """Scenario name -> file, the first folder's file for a name in several; a file that does not load is
+    indexed by its stem so its error still shows."""
     index: dict[str, Path] = {}
+    broken: set[str] = set()
     for path in scenario_files(dirs):
         try:
-            index[load_scenario(path).name] = path
+            name = load_scenario(path).name
         except ScenarioInputError:
-            index.setdefault(path.stem, path)
+            if path.stem not in index:
+                index[path.stem] = path
+                broken.add(path.stem)
+            continue
+        if name not in index or name in broken:
+            index[name] = path
+            broken.discard(name)
     return index
+
+
+def shadowed(dirs: list[Path]) -> list[tuple[str, Path, Path]]:
+    """(name, the file used, a file it hides) for each scenario name held by more than one folder. Every folder
+    but the last is read whole; the last (the packaged catalog, files named after their scenarios) by name."""
+    found: list[tuple[str, Path, Path]] = []
+    first: dict[str, Path] = {}
+    for path in scenario_files(dirs[:-1]):
+        try:
+            name = load_scenario(path).name
+        except ScenarioInputError:
+            continue
+        if name in first:
+            found.append((name, first[name], path))
+        else:
+            first[name] = path
+    for name, used in first.items():
+        hidden = _file_named(name, dirs[-1]) if dirs[1:] else None
+        if isinstance(hidden, Path) and hidden != used:
+            found.append((name, used, hidden))
+    return found

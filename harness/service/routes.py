@@ -1,8 +1,9 @@
 """The session service's HTTP routes: the files it serves and the requests it answers.
 
-- `/app/`, `/double/`, `/pages/`: the sample app, the double's ES modules and plain test pages; `/sdk/real/`:
-  the real `@zoom/videosdk` package's files when installed; `/double/videosdk.umd.js`: the double as one UMD
-  script, bundled on request (bundle.py);
+- `/app/`, `/double/`, `/pages/`: the sample app, the double's ES modules and plain test pages;
+  `/sdk/real/` and `/sdk/real@X.Y.Z/`: `dist/` of that version of the real `@zoom/videosdk` from the package
+  cache (`sdk_packages.py`; installed before a run, never by the service); `/double/videosdk.umd.js`: the
+  double as one UMD script, bundled on request (bundle.py);
 - `POST /wc/lsdk`: a join request, answered after checking the JWT (jwt_rules.py) and admitting the
   participant to the session (rooms.py), with where its session socket and media server are;
 - `/instantsdk/{session_id}`: the session socket (protocol.py); `/wc/media/{kind}`: the media server (media.py);
@@ -16,7 +17,9 @@ import time
 
 from aiohttp import web
 
-from harness.paths import real_sdk_dir, web_dir
+from harness.errors import HarnessError
+from harness.paths import web_dir
+from harness.sdk_packages import dist_dir
 from harness.service import media
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
@@ -39,10 +42,23 @@ def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) 
     app.router.add_static("/app/", web_dir() / "app", append_version=False)
     app.router.add_static("/double/", web_dir() / "double", follow_symlinks=True)
     app.router.add_static("/pages/", web_dir() / "pages")
-    real = real_sdk_dir()
-    if real is not None:
-        app.router.add_static("/sdk/real/", real)
+    app.router.add_get("/sdk/{spec}/{file:.+}", real_sdk_file)
     return app
+
+
+async def real_sdk_file(request: web.Request) -> web.StreamResponse:
+    """A file of `dist/` of the installed version `spec` names (`real`, `real@X.Y.Z`); 404 otherwise."""
+    try:
+        dist = dist_dir(request.match_info["spec"])
+    except HarnessError:
+        dist = None
+    if dist is None:
+        raise web.HTTPNotFound(text=f"{request.match_info['spec']}: not an installed @zoom/videosdk")
+    root = dist.resolve()
+    file = (root / request.match_info["file"]).resolve()
+    if not file.is_relative_to(root) or not file.is_file():
+        raise web.HTTPNotFound()
+    return web.FileResponse(file)
 
 
 class _Routes:

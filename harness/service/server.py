@@ -22,7 +22,7 @@ from aiohttp import web
 
 from harness.errors import HarnessError
 from harness.loop_thread import LoopThread, LoopTimeout
-from harness.paths import real_sdk_dir, real_sdk_version
+from harness.sdk_packages import package_dir, pinned
 from harness.service.accounts import account_settings, checked_settings
 from harness.service.protocol import SessionProtocol
 from harness.service.routes import build_app
@@ -160,10 +160,11 @@ def serve_forever(host: str, port: int) -> None:
     service = SessionService(host, port).start()
     print(f"Session service on {service.base_url}")
     print(f"  sample app (SDK double): {service.base_url}/app/index.html")
-    if real_sdk_dir() is not None:
-        print(f"  sample app (real SDK {real_sdk_version()}): {service.base_url}/app/index.html?sdk=real")
+    if package_dir(pinned().version) is not None:
+        print(f"  sample app (real SDK {pinned().version}): {service.base_url}/app/index.html?sdk=real")
     else:
-        print("  (the real SDK is not installed: run `npm ci` in fixtures/ to get ?sdk=real)")
+        print("  (the real SDK is not installed: run `harness versions install real` to get ?sdk=real)")
+    print("  another installed version X.Y.Z (`harness versions list`): ?sdk=real@X.Y.Z")
     print("Press Ctrl+C to stop.")
     try:
         threading.Event().wait()

@@ -52,7 +52,7 @@ def join(run: Run, participant: ParticipantPage, step: Step) -> None:
 
 def signing_credentials(run: Run) -> tuple[str, str]:
     """The real SDK talks to Zoom: its tokens are signed with the user's Video SDK key when one is set."""
-    zoom = zoom_credentials() if run.ctx.sdk.name == "real" else None
+    zoom = zoom_credentials() if run.ctx.sdk.kind == "real" else None
     return zoom or (run.credentials.key, run.credentials.secret)
 
 
