@@ -248,6 +248,7 @@ def test_share_and_chat_privileges_change_only_from_a_host_or_manager_and_only_t
     assert session.decide(session.manager, "share.privilege", privilege=1).changes == {"share": {"privilege": 1}}
     assert session.refused(session.guest, "chat.privilege", privilege=4) == NOT_ALLOWED
     assert session.refused(session.host, "chat.privilege", privilege=2) == BAD_REQUEST
+    assert session.decide(session.host, "chat.privilege", privilege=3).changes == {"chat": {"privilege": 3}}
     session.room.features["subsession"] = {"where:1": "room-a"}
     assert session.refused(session.host, "chat.privilege", privilege=4) == STATE
 

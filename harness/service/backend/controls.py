@@ -24,7 +24,7 @@ from harness.service.backend.decision import (
 )
 
 SHARE_PRIVILEGES = (0, 1, 2, 3)  # HostGrab, OnlyHost, AnyoneGrab, MultipleShare (SharePrivilege's numbers)
-CHAT_PRIVILEGES = (1, 4, 5)  # ChatPrivilege: All, NoOne, EveryonePublicly
+CHAT_PRIVILEGES = (1, 3, 4, 5)  # ChatPrivilege All, NoOne, EveryonePublicly, and 3 (host only), which the runtime takes
 AUDIO_ATTRIBUTES = ("audio:mutedAll", "audio:mutedUponEntry", "audio:canUnmute")
 RTMS_NONE, RTMS_START, RTMS_PAUSE, RTMS_STOP = 0, 1, 2, 3  # RealTimeMediaStreamsStatus
 # The statuses each one may follow: start from none, stopped or paused (a resume); pause a running one; stop either.
