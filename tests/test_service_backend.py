@@ -6,11 +6,11 @@ was (the 2.5.0 runtime then sees no indication and its own bounded wait decides)
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from typing import Any
 
 import pytest
+from test_service import run_async
 
 from harness.service import backend
 from harness.service.accounts import account_settings
@@ -215,7 +215,7 @@ def test_closing_ends_closed_by_the_back_ends_clock() -> None:
         published.append((feature, changes))
 
     assert closing.later is not None
-    asyncio.run(closing.later(publish))
+    run_async(closing.later(publish))
     assert published == [("subsession", {"status": 4})]
     assert session.refused(session.host, "subsession.close") == STATE
 
