@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -112,3 +113,22 @@ def test_catalog_has_every_reference_code_once() -> None:
     assert table[7105].constant == "CMD_RATE_LIMIT"
     assert table[6013].unreachable and "Safari" in table[6013].unreachable
     assert len(table) >= 190
+
+
+@needs_node
+def test_the_double_the_node_stub_and_the_service_agree_on_the_back_ends_request_kinds() -> None:
+    # The service decides each kind (backend.REQUESTS); the node tests' stand-in answers the same kinds
+    # (test/support/backend-stub.js), and the double asks for every one of them and for nothing else.
+    from harness.service.backend import REQUESTS
+
+    script = (
+        f"import({json.dumps((DOUBLE / 'test' / 'support' / 'backend-stub.js').as_uri())})"
+        ".then(m => console.log(JSON.stringify(Object.keys(m.REQUESTS).sort())));"
+    )
+    run = subprocess.run([node or "node", "-e", script], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == sorted(REQUESTS)
+    prefixes = "|".join(sorted({kind.split(".")[0] for kind in REQUESTS}))
+    literal = re.compile(rf"'((?:{prefixes})\.[a-z]+(?:-[a-z]+)*)'")
+    asked = {kind for path in (DOUBLE / "src").rglob("*.js") for kind in literal.findall(path.read_text("utf-8"))}
+    assert asked == set(REQUESTS)

@@ -32,8 +32,12 @@ OPEN_SESSION_SOCKET = """async token => {
     const ws = new WebSocket(`${answer.result.rwg}?joinToken=${answer.result.joinToken}`);
     window.ws = ws;
     ws.onclose = e => window.closes.push([e.code, e.reason]);
-    // The join answer comes in two frames, `joined` then `roster` (or one `join-failed`): wait past them.
-    await new Promise(ok => ws.onmessage = e => { if (JSON.parse(e.data).evt !== 'joined') ok(); });
+    // The join answer comes in frames, `joined`, `roster`, then the back end's voice-translator languages (or one
+    // `join-failed`): wait past them.
+    await new Promise(ok => ws.onmessage = e => {
+        const frame = JSON.parse(e.data);
+        if (frame.evt === 'join-failed' || frame.feature === 'voicetranslator') ok();
+    });
     ws.onmessage = e => window.inbox.push(JSON.parse(e.data));
     return ws.readyState;
 }"""

@@ -28,7 +28,16 @@ TAG_WORDS = {
     "network": re.compile(r"network|offline|wi-?fi|reconnect|disconnect|connection (?:drop|lost)|internet", re.I),
     "reconnect": re.compile(r"reconnect|failover|dropped|came back", re.I),
     "join": re.compile(r"\bjoin", re.I),
+    # Aspects of a scenario's world rather than tags of its file (see _aspects).
+    "offline": re.compile(r"wi-?fi|offline|internet|airplane|router|unplugged the (?:cable|network)", re.I),
+    "blackhole": re.compile(r"froze|frozen|hang|hung|no traffic|firewall|vpn|proxy", re.I),
+    "not-recovered": re.compile(
+        r"never (?:came back|recover|reconnect)|gave up|failed to reconnect|did(?:n't| not) reconnect", re.I
+    ),
 }
+# The aspects a scenario has that a report may not mention; among scenarios that fit a report equally well, the
+# one with fewest unmentioned aspects (the plainest) comes first.
+ASPECTS = ("offline", "blackhole", "not-recovered", "camera", "microphone", "screen", "call-order")
 
 
 def report_tags(text: str) -> tuple[str, ...]:
@@ -187,13 +196,34 @@ def fit_score(scenario: CatalogScenario, fit: Fit) -> int:
             score -= 4
     if fit.state and fit.state in _world_states(scenario.raw):
         score += 3
-    tags = scenario.raw.get("tags") or []
+    tags = set(scenario.raw.get("tags") or []) | _aspects(scenario)
     score += 2 * sum(1 for tag in fit.tags if tag in tags)
     if fit.device:
         words = DEVICE_WORDS.get(fit.device, ())
         if any(word in scenario.name or word in scenario.summary.lower() for word in words):
             score += 1
     return score
+
+
+def _aspects(scenario: CatalogScenario) -> set[str]:
+    """What a scenario's world has beyond its tags: the kind of network fault it makes, a rejoin that fails, the
+    device its name is about."""
+    found = {tag for tag in scenario.raw.get("tags") or [] if tag in ASPECTS}
+    for step in scenario.raw.get("steps") or []:
+        fault = step.get("fault") if isinstance(step, dict) else None
+        network = fault.get("network") if isinstance(fault, dict) else None
+        if network in ("offline", "blackhole"):
+            found.add(network)
+    if "not-recovered" in scenario.name:
+        found.add("not-recovered")
+    for device, words in DEVICE_WORDS.items():
+        if any(word in scenario.name.split("-") for word in words):
+            found.add(device)
+    return found
+
+
+def _unmentioned(scenario: CatalogScenario, fit: Fit) -> int:
+    return sum(1 for aspect in _aspects(scenario) if aspect not in fit.tags and aspect != fit.device)
 
 
 def _world_states(raw: dict[str, Any]) -> set[str]:
@@ -212,7 +242,7 @@ def ranked(names: list[str], fit: Fit, folder: Path | None = None) -> list[str]:
     """The scenarios by fit, best first; among equals, in the order given; unknown names dropped."""
     known = catalog(folder)
     present = [name for name in dict.fromkeys(names) if name in known]
-    return sorted(present, key=lambda name: -fit_score(known[name], fit))
+    return sorted(present, key=lambda name: (-fit_score(known[name], fit), _unmentioned(known[name], fit)))
 
 
 COMMAND_SCENARIOS = 3

@@ -7,7 +7,9 @@ socket URL does), the service puts the participant there and everyone hears wher
 frame is a JSON object `{evt, ...}`; `DISPATCH` (at the end of this module) maps each `evt` to its handler. A
 handler answers whether the participant left on purpose (`LEFT`: the socket is done) or stays (`STAYS`).
 Messages a participant may not send (a non-host's `end`, say) are ignored, as are unknown events and frames that
-are not a JSON object.
+are not a JSON object. Feature messages and requests to the back end are feature_socket.py's (the back end's
+decisions are in backend/). A participant the host removed is refused 3009 by the join response when it comes
+back (the same identity, else the same browser: `ZM-CID`).
 
 The back end's own actions (`SessionService.remove / end / set_account`) run here too, on the service's loop.
 """
@@ -24,7 +26,7 @@ from typing import Any
 from aiohttp import WSMessage, WSMsgType, web
 
 from harness.errors import HarnessError
-from harness.service import telephone
+from harness.service import feature_socket, telephone
 from harness.service.rooms import ROLE_CHANGES, SUBSESSIONS, JoinRefused, Member, Room, change_role
 from harness.service.state import ServiceState
 
@@ -32,6 +34,7 @@ FAILOVER_REMOVAL_SECONDS = 120.0  # a peer in failover is removed "in two (2) mi
 KICKED = "kicked by host"  # the Closed reasons of the 2.5.0 typings (ClosedReason) and runtime
 ENDED = "ended by host"
 LEFT, STAYS = True, False
+REMOVED, REMOVED_MESSAGE = 3009, "user has been removed"  # the runtime's mapping of the join result 103039
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +60,15 @@ class SessionProtocol:
             await ws.close()
             return ws
         room, member = claimed
-        refusal = _gone(room, member)
+        member.device = request.query.get("ZM-CID", "")[:64]
+        refusal = _gone(room, member) or self._removed(room, member)
         if refusal is not None:
             await ws.send_json({"evt": "join-failed", "errorCode": refusal.result, "errorMessage": refusal.message})
             await ws.close()
             return ws
         self.state.rooms.connected(member)
         moved = self.state.rooms.enter(room, member, request.query.get("bid", ""))
+        await feature_socket.joined(self, room, member)
         self.state.sockets[member.user_id] = ws
         self.state.record("connected", topic=room.topic, userId=member.user_id, subsession=member.subsession)
         # Zoom's join handshake: the join response first (Connected on the client), then the participant list
@@ -89,6 +94,7 @@ class SessionProtocol:
                 {"evt": "feature", "feature": SUBSESSIONS, "state": where, "from": member.public()},
                 exclude=member,
             )
+        await self._voice_translator_languages(room, member)
         left = await self._serve(Peer(ws, room, member))
         if self.state.sockets.get(member.user_id) is ws:
             del self.state.sockets[member.user_id]
@@ -120,33 +126,6 @@ class SessionProtocol:
             return STAYS
         await self._end(peer.room, ender=peer.member)
         return LEFT
-
-    async def feature(self, peer: Peer, data: dict[str, Any]) -> bool:
-        """In-session features (chat, command channel, recording, …) talk through the service.
-
-        `{evt: 'feature', feature, to?, state?, ...}`: `state` (a mapping) is merged into the room's shared
-        state of that feature and reaches everyone, the sender included; otherwise the message is relayed
-        to `to` (a userId) or, without `to`, to everyone else. Receivers get it with `from` (the sender).
-        """
-        room, member = peer.room, peer.member
-        feature = str(data.get("feature", ""))
-        message = {**data, "from": member.public()}
-        state = data.get("state")
-        if isinstance(state, dict):
-            room.features.setdefault(feature, {}).update(state)
-            self.state.record("feature-state", topic=room.topic, feature=feature, state=state, userId=member.user_id)
-            await self._broadcast(room, message)
-            return STAYS
-        target = data.get("to")
-        self.state.record("feature", topic=room.topic, feature=feature, userId=member.user_id, to=target)
-        if isinstance(target, int):
-            ws = self.state.sockets.get(target)
-            if ws is not None and not ws.closed and target in room.members:
-                with contextlib.suppress(ConnectionError):
-                    await ws.send_json(message)
-            return STAYS
-        await self._broadcast(room, message, exclude=member)
-        return STAYS
 
     async def remove_user(self, peer: Peer, data: dict[str, Any]) -> bool:
         """client.removeUser: the host (or a manager) removes someone else from the session."""
@@ -307,6 +286,35 @@ class SessionProtocol:
         message = {"evt": "account-settings", "settings": dict(settings)}
         for room in self.state.rooms.sessions_of(app_key):
             await self._broadcast(room, message)
+            if {"voice_translator", "voice_translator_languages"} & changes.keys():
+                for member in list(room.members.values()):
+                    await self._voice_translator_languages(room, member)
+
+    # What feature_socket.py's handlers use (its Hub), and the back end's pushes and refusals on joining.
+
+    async def send_all(self, room: Room, message: dict[str, Any], exclude: Member | None = None) -> None:
+        await self._broadcast(room, message, exclude)
+
+    def later(self, work: Coroutine[Any, Any, Any]) -> None:
+        self._in_background(work)
+
+    def _removed(self, room: Room, member: Member) -> JoinRefused | None:
+        """The host removed this person (by identity, else device): the join response refuses 3009."""
+        if not self.state.rooms.refused_on_connect(room, member):
+            return None
+        self.state.record("join-refused", topic=room.topic, result=REMOVED, userId=member.user_id)
+        return JoinRefused(REMOVED, REMOVED_MESSAGE)
+
+    async def _voice_translator_languages(self, room: Room, member: Member) -> None:
+        """The back end's voice-translator channel list (the runtime's 8038 `channelList`), pushed after the roster
+        and again when the account changes; nothing while the account has no voice translator."""
+        settings = self.state.accounts.get(room.app_key, {})
+        ws = self.state.sockets.get(member.user_id)
+        if not settings.get("voice_translator") or ws is None or ws.closed:
+            return
+        languages = list(settings.get("voice_translator_languages") or [])
+        with contextlib.suppress(ConnectionError):
+            await ws.send_json({"evt": "feature", "feature": "voicetranslator", "channels": languages})
 
     async def _broadcast(self, room: Room, message: dict[str, Any], exclude: Member | None = None) -> None:
         for member in list(room.members.values()):
@@ -325,7 +333,8 @@ DISPATCH: dict[str, MessageHandler] = {
     "ping": SessionProtocol.ping,
     "leave": SessionProtocol.leave,
     "end": SessionProtocol.end_session,
-    "feature": SessionProtocol.feature,
+    "feature": feature_socket.feature,
+    "request": feature_socket.request,
     "remove-user": SessionProtocol.remove_user,
     **dict.fromkeys(ROLE_CHANGES, SessionProtocol.change_role),
     "rename": SessionProtocol.rename,
@@ -351,7 +360,7 @@ def _gone(room: Room, member: Member) -> JoinRefused | None:
     if room.ended:
         return JoinRefused(4004, "meeting ended")
     if member.user_id not in room.members:
-        if member.name in room.removed_names:
-            return JoinRefused(3009, "user has been removed")
+        if member.removed:
+            return JoinRefused(REMOVED, REMOVED_MESSAGE)
         return JoinRefused(4003, "Invalid parameter")
     return None

@@ -27,6 +27,16 @@ class Member:
     # The first participant of the session admitted as its host (role_type 1): the one who may reclaim the role.
     is_original_host: bool = False
     subsession: str = ""  # the subsession (breakout room) this participant's socket last entered; "" = main session
+    identity: str = ""  # the token's `user_identity` claim, when it has one
+    device: str = ""  # the browser's device id (the socket URL's `ZM-CID`), once its socket is open
+    recording_option: int = 0  # the token's `cloud_recording_option` (1 = a recording file per participant)
+    removed: bool = False  # the host removed this admission
+
+    def removal_key(self) -> str:
+        """What the back end remembers of a participant it removed: its identity, else its device ('' = neither)."""
+        if self.identity:
+            return f"identity:{self.identity}"
+        return f"device:{self.device}" if self.device else ""
 
     def public(self) -> dict[str, Any]:
         return {
@@ -50,7 +60,9 @@ class Room:
     passcode: str | None = None
     ended: bool = False
     members: dict[int, Member] = field(default_factory=dict)
-    removed_names: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)  # Member.removal_key() of those the host removed
+    # What the back end keeps for itself, not session state (a live stream's connection, a broadcast's channel).
+    backend: dict[str, Any] = field(default_factory=dict)
     # Shared state of in-session features (recording status, subsessions, whiteboard, …), per feature.
     # A session starts with its participants allowed to unmute themselves (the meeting attribute
     # `bCanUnmute`, which the double keeps beside the camera states; the host may turn it off).
@@ -149,8 +161,6 @@ class Rooms:
             self.rooms[key] = room
         if room.ended:
             raise JoinRefused(4004)
-        if name in room.removed_names:
-            raise JoinRefused(3009)
         if room.passcode is not None and password != room.passcode:
             raise JoinRefused(3004)
         previous = room.members.get(rejoin) if rejoin else None
@@ -227,9 +237,22 @@ class Rooms:
             self.rooms.pop((room.app_key, room.topic), None)
 
     def remove(self, room: Room, member: Member) -> None:
-        """The host removed this participant: the name may not come back (3009), even if the room is now empty."""
-        room.removed_names.add(member.name)
+        """The host removed this participant: the same person (its identity, else its browser) may not come back
+        (3009, on the session socket), even if the room is now empty. Someone else with the same name may."""
+        key = member.removal_key()
+        if key:
+            room.removed.add(key)
+        member.removed = True
         room.members.pop(member.user_id, None)
+
+    def refused_on_connect(self, room: Room, member: Member) -> bool:
+        """A participant whose socket opens after the host removed them (by identity or device): 3009; the
+        admission is dropped."""
+        key = member.removal_key()
+        if not key or key not in room.removed:
+            return False
+        room.members.pop(member.user_id, None)
+        return True
 
     def end(self, room: Room) -> None:
         """The session is over for everybody; the room stays so a later join gets 4004."""

@@ -7,7 +7,8 @@
 - `POST /wc/lsdk`: a join request, answered after checking the JWT (jwt_rules.py) and admitting the
   participant to the session (rooms.py), with where its session socket and media server are;
 - `/instantsdk/{session_id}`: the session socket (protocol.py); `/wc/media/{kind}`: the media server (media.py);
-- `/api/token`: a token for a person using the app by hand; `/_harness/sessions`: the sessions, as JSON.
+- `/api/token`: a token for a person using the app by hand; `/_harness/sessions`: the sessions, as JSON;
+- `/live/*`, `/rtmp/*`: broadcast streaming and the incoming RTMP stream (live.py).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from aiohttp import web
 from harness.errors import HarnessError
 from harness.paths import web_dir
 from harness.sdk_packages import dist_dir
-from harness.service import media
+from harness.service import live, media
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
 from harness.service.protocol import SessionProtocol
@@ -38,6 +39,7 @@ def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) 
     app.router.add_get("/wc/media/{kind}", routes.media_socket)
     app.router.add_get("/api/token", routes.dev_token)
     app.router.add_get("/_harness/sessions", routes.sessions)
+    live.add_routes(app, state, protocol)  # what the runtime asks over HTTP: /live/* and /rtmp/*
     app.router.add_get("/double/videosdk.umd.js", routes.double_umd)
     app.router.add_static("/app/", web_dir() / "app", append_version=False)
     app.router.add_static("/double/", web_dir() / "double", follow_symlinks=True)
@@ -119,6 +121,9 @@ class _Routes:
         except JoinRefused as refused:
             self.state.record("join-refused", topic=topic, result=refused.result)
             return web.json_response({"status": False, "errorCode": refused.result, "errorMessage": refused.message})
+        identity, option = claims.get("user_identity"), claims.get("cloud_recording_option")
+        member.identity = identity if isinstance(identity, str) else ""
+        member.recording_option = option if isinstance(option, int) and not isinstance(option, bool) else 0
         room = self._room_of(member)
         socket_url = f"ws://{request.host}/instantsdk/{room.session_id}"
         media_url = f"ws://{request.url.host}:{self.state.media_port}/wc/media"

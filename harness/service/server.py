@@ -26,6 +26,7 @@ from harness.sdk_packages import package_dir, pinned
 from harness.service.accounts import account_settings, checked_settings
 from harness.service.protocol import SessionProtocol
 from harness.service.routes import build_app
+from harness.service.rtmp import StandIns
 from harness.service.state import Credentials, ServiceState
 
 __all__ = ["Credentials", "ServiceState", "SessionService", "serve_forever"]
@@ -49,6 +50,7 @@ class SessionService:
         self._runner: web.AppRunner | None = None
         self.default_credentials = self.new_credentials()
         self._protocol = SessionProtocol(self.state)
+        self._stand_ins = StandIns()  # the back end's network: the streaming platforms scenarios name
 
     @property
     def media_port(self) -> int:
@@ -85,6 +87,11 @@ class SessionService:
         """Change some account switches of this key mid-run; connected participants are told the new settings."""
         changes = checked_settings(settings)
         self._control(lambda: self._protocol.change_account(app_key, changes))
+
+    def drop_streams(self) -> None:
+        """The streaming platforms of the back end's world (`streaming.test`) drop every connection: a live stream
+        that was on ends for everyone."""
+        self._control(self._stand_ins.drop)
 
     def start(self) -> SessionService:
         try:
@@ -147,9 +154,11 @@ class SessionService:
         # The media server on a port of its own, so a firewall can block it alone (media.py).
         await web.TCPSite(self._runner, self.host, 0).start()
         self.state.media_port = int(self._runner.addresses[1][1])
+        self.state.world = await self._stand_ins.start()
 
     async def _shutdown(self) -> None:
         await self._protocol.shutdown()
+        await self._stand_ins.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

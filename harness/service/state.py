@@ -28,6 +28,8 @@ class ServiceState:
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # SDK key -> current account settings
     sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
     media_port: int = 0  # the media server's own port (media.py)
+    # The back end's network: the `.test` stand-ins' loopback addresses by name (rtmp.StandIns).
+    world: dict[str, tuple[str, int]] = field(default_factory=dict)
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, event: str, **details: Any) -> None:
