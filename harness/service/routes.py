@@ -7,12 +7,16 @@
   participant to the session (rooms.py), with where its session socket and media server are;
 - `/instantsdk/{session_id}`: the session socket (protocol.py); `/wc/media/{kind}`: the media server (media.py);
 - `/api/token`: a token for a person using the app by hand; `/_harness/sessions`: the sessions, as JSON.
+
+`build_app_origin` is the origin of a built app under test (origins.py): its files at the root, beside
+`/wc/lsdk` and the session socket. Both check who may call (`origins.OriginPolicy`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 from aiohttp import web
 
@@ -20,6 +24,7 @@ from harness.paths import real_sdk_dir, web_dir
 from harness.service import media
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
+from harness.service.origins import AppFiles, isolation_headers
 from harness.service.protocol import SessionProtocol
 from harness.service.rooms import JoinRefused, Member, Room
 from harness.service.state import Credentials, ServiceState
@@ -28,7 +33,7 @@ from harness.service.tokens import mint_token
 
 def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) -> web.Application:
     routes = _Routes(state, dev)
-    app = web.Application()
+    app = web.Application(middlewares=[state.origins.middleware])
     app.router.add_get("/", routes.home)
     app.router.add_post("/wc/lsdk", routes.join_info)
     app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)
@@ -42,6 +47,17 @@ def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) 
     real = real_sdk_dir()
     if real is not None:
         app.router.add_static("/sdk/real/", real)
+    return app
+
+
+def build_app_origin(state: ServiceState, protocol: SessionProtocol, dev: Credentials, folder: Path) -> web.Application:
+    """A built app at the root of an origin of its own, with what a join needs beside it, cross-origin isolated."""
+    routes = _Routes(state, dev)
+    app = web.Application(middlewares=[state.origins.middleware])
+    app.on_response_prepare.append(isolation_headers)
+    app.router.add_post("/wc/lsdk", routes.join_info)
+    app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)
+    app.router.add_get("/{tail:.*}", AppFiles(folder).serve)
     return app
 
 

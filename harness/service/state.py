@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from harness.service.origins import OriginPolicy
 from harness.service.rooms import Rooms
 
 
@@ -28,6 +29,7 @@ class ServiceState:
     accounts: dict[str, dict[str, Any]] = field(default_factory=dict)  # SDK key -> current account settings
     sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
     media_port: int = 0  # the media server's own port (media.py)
+    origins: OriginPolicy = field(default_factory=OriginPolicy)  # which pages may call (origins.py)
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, event: str, **details: Any) -> None:
