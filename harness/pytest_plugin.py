@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright
 
+from harness.app_mode import AppMode
 from harness.artifacts import Artifacts
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
 from harness.paths import real_sdk_dir, scenarios_dir
 from harness.pool import BrowserPool
+from harness.pytest_app import add_app_options, app_mode, app_skip_reason, serve_app
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
@@ -30,6 +32,7 @@ from harness.scenario.names import UnknownScenarioName, find_scenarios
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
+APP = pytest.StashKey[AppMode | None]()
 SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
 # Outcome and failure text per scenario run (nodeid), seen where reports arrive: in the main process, under
 # pytest-xdist too. The runs' timelines are in their artifact folders (run.json), written by the workers.
@@ -87,6 +90,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="WS_ENDPOINT",
         help="run on a browser served elsewhere (playwright launch-server / run-server) instead of launching one",
     )
+    add_app_options(group)
     group.addoption(
         "--browser-executable",
         default=None,
@@ -128,6 +132,7 @@ def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[APP] = app_mode(config)
     config.stash.setdefault(REQUESTED, set())
     config.stash[SEEN_NAMES] = {}
     CONFIG_REPORTS.clear()
@@ -200,6 +205,8 @@ class ScenarioItem(pytest.Function):
             self.add_marker(
                 pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only")
             )
+        elif (reason := app_skip_reason(scenario, sdk, self.config.stash[APP])) is not None:
+            self.add_marker(pytest.mark.skip(reason=reason))
         elif sdk not in scenario.sdk:
             self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
         elif sdk == "real" and needs_zoom(scenario) and zoom_credentials() is None:
@@ -230,6 +237,8 @@ class HarnessRuntime:
     service: SessionService
     pool: BrowserPool
     shaper: NetworkShaper
+    app: AppMode | None = None
+    app_origin: str = ""  # where the service serves the app's build folder
 
 
 @pytest.fixture(scope="session")
@@ -243,8 +252,10 @@ def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iter
         probe_url=f"{service.base_url}/pages/blank.html",
     )
     shaper = NetworkShaper()
+    app = pytestconfig.stash[APP]
     try:
-        yield HarnessRuntime(service, pool, shaper)
+        app_origin = serve_app(service, app)
+        yield HarnessRuntime(service, pool, shaper, app, app_origin)
     finally:
         pool.close()
         shaper.stop()
@@ -258,14 +269,19 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
     artifacts = Artifacts(
         Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"), tracing_mode(config)
     )
+    app = harness_runtime.app
     context = RunContext(
         harness_runtime.pool,
         harness_runtime.service,
         item.browser,
-        SdkProfile.named(item.sdk),
+        SdkProfile.named(item.sdk) if app is None else SdkProfile.app(),
         artifacts,
         shaper=harness_runtime.shaper,
+        app=app,
+        app_origin=harness_runtime.app_origin,
     )
+    if app is not None:
+        context.client_expression = app.client_expression
     run = ScenarioRun(item.scenario, context)
     outcome, message = "failed", ""
     try:
@@ -306,6 +322,7 @@ def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
             key=lambda record: float(record.get("t", 0)),
         ),
         "participants": [participant.name for participant in item.scenario.participants],
+        "app": run.ctx.app.source if run.ctx.app is not None else None,
     }
 
 
