@@ -101,9 +101,12 @@ def offline_start(scenario: Scenario, app: AppMode) -> str | None:
 
 
 def page_free(change: World) -> bool:
-    """A fault that acts on the browser context alone (routes, the firewall), as `given` would: it may come
-    before the page opens."""
-    return change == World(http=change.http, firewall=change.firewall, assets=change.assets)
+    """A fault that needs no page, as `given` would: routes, the firewall, assets on the browser context, or
+    an account change by the back end. It may come before the page opens: it is the world the app loads into."""
+    account_only = change.session is None or (change.session.remove is None and not change.session.end)
+    return account_only and change == World(
+        http=change.http, firewall=change.firewall, assets=change.assets, session=change.session
+    )
 
 
 def session_order(scenario: Scenario, app: AppMode) -> str | None:

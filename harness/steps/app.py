@@ -33,7 +33,8 @@ SHOWN_OUTCOME = 160  # characters of an outcome in the list of the app's calls
 
 def init(run: Run, participant: ParticipantPage, step: Step) -> None:
     page = open_app(run, participant, step)
-    check_outcome(run, step, app_call(run, participant, step, "init"))
+    _, outcome = app_call(run, participant, step, "init")
+    check_outcome(run, step, outcome)
     page.state = "initialised" if step.expect_error is None else "closed"
 
 
@@ -41,10 +42,25 @@ def join(run: Run, participant: ParticipantPage, step: Step) -> None:
     page = participant.app
     if page is None or page.state != "initialised":
         page = open_app(run, participant, step)
-    outcome = app_call(run, participant, step, "join")
+    call, outcome = app_call(run, participant, step, "join")
+    check_join_arguments(run, step, page, call)
     check_token_asked(run, participant, step)
     check_outcome(run, step, outcome)
     page.state = "joined"
+
+
+def check_join_arguments(run: Run, step: Step, page: AppPage, call: dict[str, Any]) -> None:
+    """The app must have joined the session the step names (else the run would not be the scenario's world)."""
+    args = list(call.get("args") or []) + [None] * 4
+    wanted = (page.values["topic"], page.values["name"], page.values["password"] or None)
+    made = (args[0], args[2], args[3] or None)
+    if made != wanted:
+        app = run.ctx.app
+        query = app.query if app is not None else ""
+        raise HarnessError(
+            f"{step.location}: your app joined (topic, name, passcode) {made!r}, not the step's {wanted!r}: "
+            f"it must take them from its URL (--app-query {query!r})"
+        )
 
 
 def open_app(run: Run, participant: ParticipantPage, step: Step) -> AppPage:
@@ -136,26 +152,33 @@ def join_values(run: Run, participant: ParticipantPage, join: Step | None) -> di
     }
 
 
-def app_call(run: Run, participant: ParticipantPage, step: Step, method: str) -> dict[str, Any]:
-    """The settlement of the app's own `client.<method>` on this page load, waited for (bounded)."""
-    wait = step.within or DEFAULT_CALL_WAIT
+def app_call(run: Run, participant: ParticipantPage, step: Step, method: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The app's own `client.<method>` on this page load and its settlement, waited for: the step's `within`
+    (default 15 s) for the client, the call and its settlement together, and never past the scenario's timeout."""
+    bound = step.within or DEFAULT_CALL_WAIT
+    left_of_scenario = run.remaining()
+    wait = min(bound, left_of_scenario)
     end = time.monotonic() + wait
+    # What the messages name: the step's bound, or the scenario's timeout when that came first.
+    limit = (
+        f"within {format_duration(bound)}"
+        if bound <= left_of_scenario
+        else f"before the scenario's {format_duration(run.scenario.timeout)} timeout ran out"
+    )
 
     def left() -> float:
         return max(0.0, end - time.monotonic())
 
     if run.poll(participant, lambda: has_client(run, participant), left()) is None:
-        raise HarnessError(f"{step.location}: {no_client(run, participant, wait)}")
+        raise HarnessError(f"{step.location}: {no_client(run, participant, limit)}")
     call = run.poll(participant, lambda: this_load(participant, "call", method), left())
     if call is None:
-        raise HarnessError(f"{step.location}: {no_call(run, participant, method, wait)}")
+        raise HarnessError(f"{step.location}: {no_call(run, participant, method, limit)}")
     settled = run.poll(participant, lambda: this_load(participant, "settle", method, call["id"]), left())
     if settled is None:
-        raise run.failure(
-            step, f"client.{method} (called by your app) neither resolved nor rejected within {format_duration(wait)}"
-        )
+        raise run.failure(step, f"client.{method} (called by your app) neither resolved nor rejected {limit}")
     settled["checked_by"] = step.index  # the step checks it; the strict policy leaves it alone
-    return {key: settled.get(key) for key in ("status", "value", "error")}
+    return call, {key: settled.get(key) for key in ("status", "value", "error")}
 
 
 def has_client(run: Run, participant: ParticipantPage) -> bool | None:
@@ -178,9 +201,10 @@ def this_load(participant: ParticipantPage, kind: str, method: str, call_id: Any
     return None
 
 
-def no_client(run: Run, participant: ParticipantPage, wait: float) -> str:
+def no_client(run: Run, participant: ParticipantPage, limit: str) -> str:
     app = run.ctx.app
     assert app is not None and participant.app is not None
+    participant.drain()
     loaded = participant.records[participant.app.records_from :]
     seen = any(record.get("kind") == "sdk-module" for record in loaded)
     sdk = (
@@ -189,22 +213,23 @@ def no_client(run: Run, participant: ParticipantPage, wait: float) -> str:
         else "no Video SDK module was seen on the page (is @zoom/videosdk aliased to the double? see docs/own-app.md)"
     )
     return (
-        f"your app (--app {app.source}) created no Video SDK client within {format_duration(wait)}: {sdk}, "
+        f"your app (--app {app.source}) created no Video SDK client {limit}: {sdk}, "
         f"and {app.client_expression} is not set (--app-client names where the app keeps its client)"
     )
 
 
-def no_call(run: Run, participant: ParticipantPage, method: str, wait: float) -> str:
+def no_call(run: Run, participant: ParticipantPage, method: str, limit: str) -> str:
     app = run.ctx.app
     assert app is not None and participant.app is not None
+    participant.drain()
     made = [
         f"{record['target']}.{record['method']}"
         for record in participant.records[participant.app.records_from :]
         if record.get("kind") == "call" and not record.get("step")
     ]
     text = (
-        f"your app (--app {app.source}) created a client but did not call client.{method} within "
-        f"{format_duration(wait)} (its calls: {', '.join(made) or 'none'}); it must init and join by itself "
+        f"your app (--app {app.source}) created a client but did not call client.{method} {limit} "
+        f"(its calls: {', '.join(made) or 'none'}); it must init and join by itself "
         f"with what its URL gives it (--app-query {app.query!r})"
     )
     if app.token_url and not participant.app.token_requests:
