@@ -25,6 +25,7 @@ class AppPage:
     url: str = ""
     values: dict[str, str] = field(default_factory=dict)  # the query values of the join it was opened for
     records_from: int = 0  # the records of the page's current load begin here
+    errors_from: int = 0  # and its uncaught errors here
     state: str = "closed"  # closed | initialised (its init was checked, its join is next) | joined
     token_requests: int = 0  # requests answered through --app-token-url
     requests: list[str] = field(default_factory=list)  # the page's fetch/XHR URLs, for messages

@@ -164,6 +164,9 @@ JOIN = "timeout: 10s\nsteps:\n  - join: {topic: tiny, name: tina}\n  - call: str
         ("/* loads the SDK, never creates a client */",
          "*tiny.yaml:4:5: your app (--app *) created no Video SDK client before the scenario's 10s timeout ran out: the SDK double loaded, but "
          "nothing called ZoomVideo.createClient(), and window.zmClient is not set (--app-client names where*"),
+        ("WebVideoSDK.default.createLocalAudioTrackz(); WebVideoSDK.default.createClient();",  # crashes at load
+         "*expected your app to create a Video SDK client\n*observed: the page threw first: TypeError: "
+         "WebVideoSDK.default.createLocalAudioTrackz is not a function"),
         ("WebVideoSDK.default.createClient().init('en-US', location.origin + '/lib');",
          "*tiny.yaml:4:5: your app (--app *) created a client but did not call client.join before the scenario's 10s timeout ran out (its calls: "
          "client.init); it must init and join by itself with what its URL gives it (--app-query 'topic={topic}')*"),
@@ -176,7 +179,7 @@ def test_an_app_that_never_creates_a_client_or_never_joins_fails_in_one_line_wit
     result = run(pytester, "--app", str(app), "--app-query", "topic={topic}",
                  "--scenario-file", str(scenario_file(tmp_path, "tiny", JOIN)))  # fmt: skip
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([line])
+    result.stdout.fnmatch_lines(line.split("\n"))
     assert "Traceback" not in result.stdout.str()
 
 

@@ -77,6 +77,7 @@ def open_app(run: Run, participant: ParticipantPage, step: Step) -> AppPage:
     state.url = app.page_url(run.ctx.page_origin, values)
     participant.drain()  # what the previous load recorded stays with it
     state.records_from = len(participant.records)
+    state.errors_from = len(participant.page_errors)
     state.token_requests = 0
     state.state = "closed"
     try:
@@ -170,15 +171,24 @@ def app_call(run: Run, participant: ParticipantPage, step: Step, method: str) ->
         return max(0.0, end - time.monotonic())
 
     if run.poll(participant, lambda: has_client(run, participant), left()) is None:
+        broke(run, participant, step, "create a Video SDK client")
         raise HarnessError(f"{step.location}: {no_client(run, participant, limit)}")
     call = run.poll(participant, lambda: this_load(participant, "call", method), left())
     if call is None:
+        broke(run, participant, step, f"call client.{method}")
         raise HarnessError(f"{step.location}: {no_call(run, participant, method, limit)}")
     settled = run.poll(participant, lambda: this_load(participant, "settle", method, call["id"]), left())
     if settled is None:
         raise run.failure(step, f"client.{method} (called by your app) neither resolved nor rejected {limit}")
     settled["checked_by"] = step.index  # the step checks it; the strict policy leaves it alone
     return call, {key: settled.get(key) for key in ("status", "value", "error")}
+
+
+def broke(run: Run, participant: ParticipantPage, step: Step, what: str) -> None:
+    """An app that threw on its way to `what` fails the scenario (it is the app failing, not bad input)."""
+    thrown = participant.page_errors[participant.app.errors_from :] if participant.app else []
+    if thrown:
+        raise run.failure(step, f"expected your app to {what}", f"observed: the page threw first: {thrown[0]}")
 
 
 def has_client(run: Run, participant: ParticipantPage) -> bool | None:
@@ -232,7 +242,7 @@ def no_call(run: Run, participant: ParticipantPage, method: str, limit: str) -> 
         f"(its calls: {', '.join(made) or 'none'}); it must init and join by itself "
         f"with what its URL gives it (--app-query {app.query!r})"
     )
-    if app.token_url and not participant.app.token_requests:
+    if method == "join" and app.token_url and not participant.app.token_requests:
         text += f"; {token_unasked(app.token_url, participant.app)}"
     return text
 
