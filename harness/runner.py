@@ -199,7 +199,7 @@ class ScenarioRun:
         if self.ctx.app is not None and participant is not None:
             participant.drain()
             calls = app_calls(participant)
-            lines.append(f"  the app's own calls ({step.participant}): " + ("" if calls else "none"))
+            lines.append(f"  the app's own calls ({step.participant}):" + ("" if calls else " none"))
             lines.extend(f"    {line}" for line in calls[-MAX_APP_CALLS:])
         return ScenarioFailure("\n".join(lines))
 
