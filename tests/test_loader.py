@@ -20,7 +20,12 @@ def test_catalog_scenarios_load_and_are_named_after_their_file(path: Path) -> No
     scenario = load_scenario(path)
     assert scenario.name == path.stem
     assert scenario.summary, "every catalog scenario has a summary a support engineer can read"
-    observes = any(step.action in ("wait_for_event", "expect_text") or step.expect_error for step in scenario.steps)
+    observes = any(
+        step.action in ("wait_for_event", "expect_text", "wait_for_page_error")
+        or step.expect_error
+        or step.expect_value
+        for step in scenario.steps
+    )
     assert scenario.codes or observes, "a catalog scenario lists the codes it reproduces, or observes an event"
 
 
@@ -43,6 +48,30 @@ def test_error_code_lists_are_alternatives() -> None:
     assert pattern is not None
     assert pattern.matches({"errorCode": 5002}) and pattern.matches({"errorCode": 5003})
     assert not pattern.matches({"errorCode": 6100})
+
+
+def test_expect_value_keeps_null_apart_from_no_expectation() -> None:
+    scenario = parse_scenario(
+        "name: x\nsteps:\n  - call: ZoomVideo.createLocalAudioTrack\n  - call: localAudioTrack.testMicrophone\n"
+        "    expect_value: null\n  - call: ZoomVideo.getDevices\n    expect_value: [{kind: videoinput}]\n",
+        "x.yaml",
+    )
+    first, second, third = scenario.steps
+    assert first.expect_value is None
+    assert second.expect_value is not None and second.expect_value.value is None
+    assert third.expect_value is not None and third.expect_value.value == [{"kind": "videoinput"}]
+
+
+def test_wait_for_page_error_takes_a_name_and_or_a_text() -> None:
+    scenario = parse_scenario(
+        "name: x\nsteps:\n  - wait_for_page_error: {name: NotFoundError}\n    within: 2s\n"
+        "  - wait_for_page_error: {message_contains: Failed to fetch}\n",
+        "x.yaml",
+    )
+    named, texted = scenario.steps
+    assert named.params == {"name": "NotFoundError", "message_contains": None} and named.within == 2.0
+    assert texted.params == {"name": None, "message_contains": "Failed to fetch"}
+    assert named.title() == "wait_for_page_error NotFoundError"
 
 
 def test_participants_merge_their_given_over_the_scenario_given() -> None:

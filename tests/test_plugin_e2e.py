@@ -244,3 +244,34 @@ def test_on_event_that_never_comes_fails_saying_so(pytester: pytest.Pytester, tm
         ]
     )
     assert "Traceback" not in result.stdout.str()
+
+
+def test_page_errors_and_values_of_the_preview(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    """An uncaught page error fails the run unless a wait_for_page_error step accepts it; a step that waits
+    for one that never comes fails saying what did come; expect_value shows the value observed."""
+    head = "sdk: [double]\ngiven: {devices: {microphone: absent}}\nsteps:\n  - call: ZoomVideo.createLocalAudioTrack\n"
+    test_mic = "  - call: localAudioTrack.testMicrophone\n    args: [{}]\n"
+    files = {
+        "unawaited": head + test_mic + "  - sleep: 500ms\n",
+        "accepted": head + test_mic + "  - wait_for_page_error: {name: NotFoundError}\n",
+        "never": head + "  - wait_for_page_error: {name: NotFoundError}\n    within: 1s\n",
+        "value": head + "  - call: localAudioTrack.getCurrentVolume\n    expect_value: 1\n",
+    }
+    for name, text in files.items():
+        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\n" + text)
+    result = run(
+        pytester, "-v", *(arg for name in files for arg in ("--scenario-file", str(tmp_path / f"{name}.yaml")))
+    )
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*accepted?chromium? PASSED*",
+            "*uncaught page error: NotFoundError: Requested device not found*",
+            "*failed at step 2 (wait_for_page_error NotFoundError)*never.yaml:6:5*",
+            "*expected an uncaught page error NotFoundError within 1s*",
+            "*observed uncaught page errors: none*",
+            "*failed at step 2 (call localAudioTrack.getCurrentVolume)*",
+            "*expected the call to resolve with a value containing 1*",
+            "*observed: it resolved with 0*",
+        ]
+    )

@@ -91,16 +91,33 @@ def test_check_system_requirements_throws_without_media_devices(open_app: OpenAp
     assert thrown == "TypeError: Cannot use 'in' operator to search for 'getDisplayMedia' in undefined"
 
 
+PROBE = {
+    "events": list(SDK_EVENTS),
+    "methods": {target: list(names) for target, names in TARGETS.items()},
+    "clientExpression": "window.zmClient",
+    "clientSource": "probe",
+}
+
+
 def test_the_probe_adopts_the_client_as_the_app_creates_it(open_app: OpenApp) -> None:
-    probe = {
-        "events": list(SDK_EVENTS),
-        "methods": {target: list(names) for target, names in TARGETS.items()},
-        "clientExpression": "window.zmClient",
-        "clientSource": "probe",
-    }
-    page = open_app(probe=probe)
+    page = open_app(probe=PROBE)
     kinds = page.evaluate("() => window.__harness.drain().map(record => record.kind)")
     assert "client" in kinds, "no client record before any harness call"
+
+
+def test_the_probe_records_the_apps_preview_calls_and_steps_reach_its_track(open_app: OpenApp) -> None:
+    """The package's namespace is a class with static methods, its tracks class instances: the app's own calls
+    to both are recorded, and `localVideoTrack` is the track the app made last."""
+    page = open_app(probe=PROBE)
+    page.evaluate("() => { window.appTrack = WebVideoSDK.default.createLocalVideoTrack('app-camera'); }")
+    page.evaluate("() => window.__harness.start(1, 'localVideoTrack.stop', [])")
+    page.wait_for_function("() => window.__harness.result(1)")
+    assert page.evaluate("() => window.__harness.result(1)")["error"]["message"] == "VideoNotStartedError"
+    calls = page.evaluate("() => window.__harness.drain().filter(record => record.kind !== 'client')")
+    made = [(c["kind"], c["target"], c["method"], c["step"]) for c in calls]
+    assert ("call", "ZoomVideo", "createLocalVideoTrack", None) in made, made
+    assert ("settle", "localVideoTrack", "stop", 1) in made, made
+    assert page.evaluate("() => window.appTrack.deviceId") == "app-camera"
 
 
 BOTH = ("media-before-join", "join-topic-too-long", "assets-blocked")

@@ -52,7 +52,7 @@ def test_the_words_other_code_uses_are_read_from_the_schema() -> None:
     step = schema.DEFS["step"]
     assert tuple(branch["required"][0] for branch in step["oneOf"]) == schema.ACTIONS
     assert set(schema.ACTIONS) | set(schema.MODIFIERS) == set(step["properties"])
-    assert schema.MODIFIERS == ("as", "expect", "expect_error", "within", "args")
+    assert schema.MODIFIERS == ("as", "expect", "expect_error", "expect_value", "within", "args")
     assert tuple(schema.SCHEMA["properties"]) == schema.TOP_LEVEL
     # `given` names the mid-session keys only to refuse them, and a fault the given-only ones.
     assert "websocket" not in schema.GIVEN_KEYS and "clock" in schema.GIVEN_KEYS
@@ -362,6 +362,14 @@ TYPINGS = {
     "broadcast": "broadcast-streaming.d.ts",
     "voicetranslator": "voice-translator.d.ts",
     "incominglivestream": "incoming-live-stream.d.ts",
+    "ZoomVideo": "zoomvideo.d.ts",
+}
+# preview.d.ts declares the objects the namespace hands out as interfaces (methods and function-typed members).
+PREVIEW_INTERFACES = {
+    "localVideoTrack": "LocalVideoTrack",
+    "localAudioTrack": "LocalAudioTrack",
+    "microphoneTest": "TestMicrophoneReturn",
+    "speakerTest": "TestSpeakerReturn",
 }
 needs_typings = pytest.mark.skipif(
     real_sdk_dir() is None, reason="the real @zoom/videosdk package (its typings) is not installed"
@@ -376,6 +384,18 @@ def test_call_steps_may_name_every_method_the_typings_declare(target: str) -> No
     declared = set(re.findall(r"^\s+function (\w+)\b", typings.read_text(encoding="utf-8"), re.M)) - {"on", "off"}
     assert declared, f"no functions read from {typings}"
     assert sorted(declared - set(TARGETS[target])) == []
+
+
+@needs_typings
+@pytest.mark.parametrize("target", sorted(PREVIEW_INTERFACES))
+def test_call_steps_may_name_every_method_of_the_preview_objects(target: str) -> None:
+    """The local tracks and the testers' handles: exactly the members preview.d.ts declares on them."""
+    typings = ((real_sdk_dir() or Path()) / "types" / "preview.d.ts").read_text(encoding="utf-8")
+    body = re.search(rf"interface {PREVIEW_INTERFACES[target]} \{{(.*?)\n\}}", typings, re.S)
+    assert body, f"no interface {PREVIEW_INTERFACES[target]} in preview.d.ts"
+    declared = re.findall(r"^ {2}(\w+)(?:\(|: \()", body.group(1), re.M)
+    assert len(declared) >= 2
+    assert sorted(declared) == sorted(TARGETS[target])
 
 
 @needs_typings

@@ -2,7 +2,8 @@
 // It finds the SDK client (UMD global trap, the bundled double's module event, or a configured expression
 // such as window.zmClient), records every call and settlement of every SDK method - the app's own calls
 // included - and every SDK event, and lets the harness make calls of its own. Python drains the records at
-// checkpoints.
+// checkpoints. The ZoomVideo namespace's functions are recorded too, and so are the preview's objects they
+// hand out (local tracks, tester handles): the last of each kind is a call target (`localVideoTrack.start`).
 (function (config) {
   'use strict';
   if (window.__harness) return;
@@ -22,6 +23,15 @@
     getVoiceTranslatorClient: 'voicetranslator',
     getIncomingLiveStreamClient: 'incominglivestream',
   };
+  // Namespace and track methods whose (synchronous) result is an SDK object of its own: the target name it
+  // is recorded under, and a step names the last one made (the app's or a step's) by that name.
+  const PREVIEW_OBJECTS = {
+    createLocalVideoTrack: 'localVideoTrack',
+    createLocalAudioTrack: 'localAudioTrack',
+    testMicrophone: 'microphoneTest',
+    testSpeaker: 'speakerTest',
+  };
+  const NAMESPACE = 'ZoomVideo';
   const records = [];
   const results = new Map();
   const instrumented = new WeakSet();
@@ -30,6 +40,8 @@
   let stepCall = null;
   let nesting = 0; // > 0 while a wrapped method runs: calls it makes itself are the SDK's internals
   let client = null;
+  let namespace = null; // the SDK module's default export, ZoomVideo
+  const latest = {}; // preview target -> the last object of that kind
 
   function record(kind, data) {
     records.push(Object.assign({ seq: ++seq, t: Date.now(), kind }, data));
@@ -45,6 +57,8 @@
     if (value instanceof Error) return { name: value.name, message: value.message };
     if (typeof Node !== 'undefined' && value instanceof Node) return `[${value.nodeName}]`;
     if (typeof MediaStream !== 'undefined' && value instanceof MediaStream) return '[MediaStream]';
+    // Platform objects keep their fields in getters (MediaDeviceInfo): their own JSON form says what they hold.
+    if (typeof value.toJSON === 'function' && !Array.isArray(value)) return plain(value.toJSON(), depth, seen);
     if (seen.has(value) || depth > 4) return '[…]';
     seen.add(value);
     if (Array.isArray(value)) return value.slice(0, 50).map((item) => plain(item, depth + 1, seen));
@@ -61,10 +75,15 @@
   function instrument(obj, target) {
     if (!obj || typeof obj !== 'object' || instrumented.has(obj)) return obj;
     instrumented.add(obj);
-    for (const method of methodNames(obj, target)) {
+    wrapMethods(obj, target, methodNames(obj, target));
+    return obj;
+  }
+
+  function wrapMethods(obj, target, methods) {
+    for (const method of methods) {
       const original = obj[method];
       const wrapper = function (...args) {
-        if (nesting > 0) return original.apply(this, args);
+        if (nesting > 0 || ownCall(this, method)) return original.apply(this, args);
         const id = ++callSeq;
         const byStep = stepCall;
         stepCall = null;
@@ -79,6 +98,7 @@
         } finally {
           nesting -= 1;
         }
+        composite(this, method, result);
         if (result && typeof result.then === 'function') {
           result.then(
             (value) => record('settle', { id, target, method, status: 'resolved', value: plain(value), step: byStep }),
@@ -86,6 +106,8 @@
           );
         } else if (CHILD_GETTERS[method]) {
           instrument(result, CHILD_GETTERS[method]);
+        } else if (PREVIEW_OBJECTS[method]) {
+          keepPreviewObject(PREVIEW_OBJECTS[method], result);
         }
         return result;
       };
@@ -95,7 +117,53 @@
         /* a frozen method stays unrecorded */
       }
     }
-    return obj;
+  }
+
+  // -- the preview: the ZoomVideo namespace and the objects it hands out ------------------------------
+
+  // The module's default export (an object in the double, a class with static methods in the package):
+  // its functions are recorded like the client's; createClient stays with wrapModule, which adopts the client.
+  function adoptNamespace(zoomVideo) {
+    if (!zoomVideo || namespace === zoomVideo) return;
+    namespace = zoomVideo;
+    const methods = (config.methods[NAMESPACE] || []).filter((name) => name !== 'createClient' && typeof zoomVideo[name] === 'function');
+    wrapMethods(zoomVideo, NAMESPACE, methods);
+  }
+
+  // A local track or a tester handle: recorded from now on, and the one a step's `call: localVideoTrack.x`
+  // means until another of its kind is made. A tester already running hands back undefined: kept as it was.
+  function keepPreviewObject(target, object) {
+    if (!object || typeof object !== 'object') return;
+    latest[target] = instrument(object, target);
+  }
+
+  // The runtime's switchCamera stops its track and, after an await, starts it again: while it runs, start
+  // and stop on that track are its own steps (their failure is the switch's), not calls of the app's.
+  const COMPOSITE = { switchCamera: ['stop', 'start'] };
+  const composing = new WeakMap(); // object -> the methods it is calling itself
+  function composite(object, method, result) {
+    if (!COMPOSITE[method] || !object || typeof object !== 'object' || !result || typeof result.then !== 'function') return;
+    composing.set(object, COMPOSITE[method]);
+    const done = () => composing.delete(object);
+    result.then(done, done);
+  }
+
+  function ownCall(object, method) {
+    const inner = object && typeof object === 'object' ? composing.get(object) : null;
+    return !!inner && inner.includes(method);
+  }
+
+  function previewTarget(target) {
+    if (target === NAMESPACE) {
+      if (!namespace) throw new Error('the SDK module (ZoomVideo) was not found on this page');
+      return namespace;
+    }
+    if (!Object.values(PREVIEW_OBJECTS).includes(target)) return null;
+    if (!latest[target]) {
+      const maker = Object.keys(PREVIEW_OBJECTS).find((name) => PREVIEW_OBJECTS[name] === target);
+      throw new Error(`no ${target} yet: neither the app nor a step has called ${maker}`);
+    }
+    return latest[target];
   }
 
   function adoptClient(candidate) {
@@ -123,6 +191,7 @@
     } catch (error) {
       record('probe-warning', { message: 'createClient could not be wrapped: ' + error });
     }
+    adoptNamespace(zoomVideo);
   }
 
   // UMD global trap: the SDK (double or real) assigns window.WebVideoSDK when its script runs.
@@ -163,6 +232,8 @@
   }
 
   function resolveTarget(target) {
+    const preview = previewTarget(target);
+    if (preview) return preview;
     const found = currentClient();
     if (!found) throw new Error(`no SDK client found (tried WebVideoSDK.default.createClient() and ${config.clientExpression})`);
     if (target === 'client') return found;

@@ -157,6 +157,9 @@ class _Builder:
             else None,
             within=parse_duration(entries["within"]) if "within" in entries else None,
             args=tuple(self.tree.value((*path, "args"))) if "args" in entries else (),
+            expect_value=model.ExpectedValue(self.tree.value((*path, "expect_value")))
+            if "expect_value" in entries
+            else None,
         )
 
     def params(self, action: str, value: Any, path: Path, index: int, participant: str) -> Any:
@@ -177,6 +180,8 @@ class _Builder:
             return self.join(entries, path)
         if action == "leave":
             return {"end": entries.get("end", False)}
+        if action == "wait_for_page_error":
+            return {"name": entries.get("name"), "message_contains": entries.get("message_contains")}
         event = {
             "name": entries["name"],
             "match": self.tree.value((*path, "match")) if entries.get("match") is not None else None,

@@ -145,6 +145,13 @@ class ErrorPattern:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpectedValue:
+    """What a call's value must contain (`expect_value`); a class of its own because null is a value to expect."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     index: int  # 1-based position in `steps`
     action: str
@@ -155,6 +162,7 @@ class Step:
     expect_error: ErrorPattern | None = None
     within: float | None = None
     args: tuple[Any, ...] = ()
+    expect_value: ExpectedValue | None = None
 
     def calls(self) -> tuple[Step, ...]:
         """The steps whose outcome is checked: this one, the steps of a `together` group, an on_event's call."""
@@ -173,6 +181,8 @@ class Step:
             return f"call {self.params}"
         if self.action in ("wait_for_event",):
             return f"wait_for_event {self.params['name']}"
+        if self.action == "wait_for_page_error":
+            return f"wait_for_page_error {self.params['name'] or self.params['message_contains']}"
         return self.action
 
 

@@ -25,6 +25,7 @@ HANDLERS: dict[str, Handler] = {
     "leave": sdk.leave,
     "together": sdk.together,
     "on_event": events.on_event,
+    "wait_for_page_error": events.wait_for_page_error,
 }
 
 APP_HANDLERS: dict[str, Handler] = {**HANDLERS, "init": app.init, "join": app.join}

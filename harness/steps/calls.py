@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from harness.durations import format_duration
 from harness.errors import HarnessError
-from harness.expectations import near_misses, show_outcome
+from harness.expectations import near_misses, show_outcome, subset_match
 from harness.participant import ParticipantPage
 from harness.scenario.model import ErrorPattern, Step
 from harness.steps.run import DEFAULT_CALL_WAIT, Run
@@ -61,6 +61,7 @@ def check_outcome(run: Run, step: Step, outcome: dict[str, Any]) -> None:
     if pattern is None:
         if status != "resolved":
             raise run.failure(step, "expected the call to resolve", f"observed: it {show_outcome(outcome)}")
+        check_value(run, step, outcome)
         return
     if status == "resolved":
         raise run.failure(
@@ -76,6 +77,18 @@ def check_outcome(run: Run, step: Step, outcome: dict[str, Any]) -> None:
             f"observed: it {show_outcome(outcome)}",
             *near_miss_lines(run, pattern),
         )
+
+
+def check_value(run: Run, step: Step, outcome: dict[str, Any]) -> None:
+    """`expect_value`: the value the call resolved (or returned) with contains the one expected."""
+    expected = step.expect_value
+    if expected is None or subset_match(expected.value, outcome.get("value")):
+        return
+    raise run.failure(
+        step,
+        f"expected the call to resolve with a value containing {expected.value!r}",
+        f"observed: it {show_outcome(outcome)}",
+    )
 
 
 def near_miss_lines(run: Run, pattern: ErrorPattern) -> list[str]:

@@ -1,5 +1,6 @@
 """Steps about SDK events: wait for one (`wait_for_event`), or make a call from inside one's handler
-(`on_event`), whose outcome `check_reactions` checks once every step has run."""
+(`on_event`), whose outcome `check_reactions` checks once every step has run; and about the page's own
+uncaught errors (`wait_for_page_error`), which some SDK calls leave behind instead of a rejection."""
 
 from __future__ import annotations
 
@@ -95,3 +96,31 @@ def check_reactions(run: Run) -> None:
         if outcome["status"] == "harness-error":
             raise HarnessError(f"{step.location}: {outcome['message']}")
         check_outcome(run, call, outcome)
+
+
+def wait_for_page_error(run: Run, participant: ParticipantPage, step: Step) -> None:
+    """Wait for an uncaught page error matching the step, and accept it: the end-of-run check drops it."""
+    name, text = step.params["name"], step.params["message_contains"]
+    wait = step.within or DEFAULT_EVENT_WAIT
+
+    def found() -> int | None:
+        return next(
+            (index for index, error in enumerate(participant.page_errors) if page_error_matches(error, name, text)),
+            None,
+        )
+
+    index = run.poll(participant, found, wait)
+    if index is None:
+        wanted = " ".join(part for part in (name, f"containing {text!r}" if text else None) if part)
+        raise run.failure(
+            step,
+            f"expected an uncaught page error {wanted} within {format_duration(wait)}",
+            f"observed uncaught page errors: {participant.page_errors or 'none'}",
+        )
+    del participant.page_errors[index]
+
+
+def page_error_matches(error: str, name: str | None, text: str | None) -> bool:
+    """A page error as the participant keeps it, "Name: message", against a name and a text of its message."""
+    error_name, _, message = error.partition(": ")
+    return (name is None or error_name == name) and (text is None or text in message)
