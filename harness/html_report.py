@@ -114,8 +114,9 @@ def _timeline(run: dict[str, Any], scenario: Scenario | None = None) -> str:
     steps = {step["index"]: step for step in run["steps"]}
     head = "".join(f"<th>{html.escape(p)}</th>" for p in participants)
     rows = []
+    app = bool(run.get("app"))  # app mode: the app's own calls are part of the story, shown as they happen
     for record in records:
-        cell = _cell(record, steps)
+        cell = _cell(record, steps, app)
         if cell is None:
             continue
         column = participants.index(record["participant"]) if record.get("participant") in participants else 0
@@ -237,17 +238,19 @@ def _world(world: World, before_load: bool = False) -> list[str]:
     return words
 
 
-def _cell(record: dict[str, Any], steps: dict[int, dict[str, Any]]) -> str | None:
+def _cell(record: dict[str, Any], steps: dict[int, dict[str, Any]], app: bool = False) -> str | None:
     kind = record.get("kind")
+    by_app = "" if record.get("step") else " (called by the app)"
     if kind == "call":
-        if not record.get("step"):
-            return None  # the app's own calls show only when they fail
-        return f"<span class=call>→ {html.escape(record['target'])}.{html.escape(record['method'])}</span>"
+        if by_app and not app:
+            return None  # the sample app's own calls show only when they fail
+        return f"<span class=call>→ {html.escape(record['target'])}.{html.escape(record['method'])}{by_app}</span>"
     if kind == "settle":
         if record.get("status") == "resolved":
-            if not record.get("step"):
+            if by_app and not app:
                 return None
-            return f"<span class=ok>✓ {html.escape(record['target'])}.{html.escape(record['method'])} resolved</span>"
+            name = f"{html.escape(record['target'])}.{html.escape(record['method'])}"
+            return f"<span class=ok>✓ {name} resolved{by_app}</span>"
         error = record.get("error") or {}
         code = describe(error.get("errorCode")) if isinstance(error, dict) and "errorCode" in error else "no code"
         detail = {
@@ -255,10 +258,9 @@ def _cell(record: dict[str, Any], steps: dict[int, dict[str, Any]]) -> str | Non
             for k in ("type", "reason", "subCode", "name", "message")
             if isinstance(error, dict) and error.get(k) is not None
         }
-        who = "" if record.get("step") else " (called by the app)"
         return (
             f"<span class=err>✗ {html.escape(record['target'])}.{html.escape(record['method'])} "
-            f"{html.escape(record['status'])}{who}: {html.escape(code)} {html.escape(json.dumps(detail))}</span>"
+            f"{html.escape(record['status'])}{by_app}: {html.escape(code)} {html.escape(json.dumps(detail))}</span>"
         )
     if kind == "event":
         payload = json.dumps(record.get("payload"))

@@ -19,6 +19,19 @@ FIREFOX_SOCKET_FAILURE = "Firefox can\u2019t establish a connection to the serve
 
 
 @dataclass
+class AppPage:
+    """App mode: the participant's page on the user's app, which inits and joins by itself."""
+
+    url: str = ""
+    values: dict[str, str] = field(default_factory=dict)  # the query values of the join it was opened for
+    records_from: int = 0  # the records of the page's current load begin here
+    errors_from: int = 0  # and its uncaught errors here
+    state: str = "closed"  # closed | initialised (its init was checked, its join is next) | joined
+    token_requests: int = 0  # requests answered through --app-token-url
+    requests: list[str] = field(default_factory=list)  # the page's fetch/XHR URLs, for messages
+
+
+@dataclass
 class ParticipantPage:
     name: str
     role: str
@@ -36,6 +49,7 @@ class ParticipantPage:
     event_cursor: int = 0
     display_name: str = ""
     devtools: CDPSession | None = None  # kept open: Chromium drops permission overrides on detach
+    app: AppPage | None = None  # app mode only
 
     def new_page(self) -> Page:
         page = self.context.new_page()

@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright
 
+from harness.app_mode import AppMode
 from harness.artifacts import Artifacts, timeline
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
+from harness.pytest_app import add_app_options, app_mode, app_skip_reason, serve_app
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
@@ -31,6 +33,7 @@ from harness.sdk_packages import RegistryUnreachable, ensure, is_real, sdk_value
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
+APP = pytest.StashKey[AppMode | None]()
 SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
 # Outcome and failure text per scenario run (nodeid), seen where reports arrive: in the main process, under
 # pytest-xdist too. The runs' timelines are in their artifact folders (run.json), written by the workers.
@@ -89,6 +92,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="WS_ENDPOINT",
         help="run on a browser served elsewhere (playwright launch-server / run-server) instead of launching one",
     )
+    add_app_options(group)
     group.addoption(
         "--browser-executable",
         default=None,
@@ -130,6 +134,7 @@ def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.stash[APP] = app_mode(config)
     install_real_sdks(config)
     config.stash.setdefault(REQUESTED, set())
     config.stash[SEEN_NAMES] = {}
@@ -223,6 +228,8 @@ class ScenarioItem(pytest.Function):
             self.add_marker(
                 pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only")
             )
+        elif (reason := app_skip_reason(scenario, sdk, self.config.stash[APP])) is not None:
+            self.add_marker(pytest.mark.skip(reason=reason))
         elif (kind := "real" if is_real(sdk) else sdk) not in scenario.sdk:
             self.add_marker(pytest.mark.skip(reason=f"{scenario.name} is not marked valid for the {sdk} SDK"))
         elif kind == "real" and needs_zoom(scenario) and zoom_credentials() is None:
@@ -249,6 +256,8 @@ class HarnessRuntime:
     service: SessionService
     pool: BrowserPool
     shaper: NetworkShaper
+    app: AppMode | None = None
+    app_origin: str = ""  # where the service serves the app's build folder
 
 
 @pytest.fixture(scope="session")
@@ -262,8 +271,10 @@ def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iter
         probe_url=f"{service.base_url}/pages/blank.html",
     )
     shaper = NetworkShaper()
+    app = pytestconfig.stash[APP]
     try:
-        yield HarnessRuntime(service, pool, shaper)
+        app_origin = serve_app(service, app)
+        yield HarnessRuntime(service, pool, shaper, app, app_origin)
     finally:
         pool.close()
         shaper.stop()
@@ -277,14 +288,19 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
     artifacts = Artifacts(
         Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"), tracing_mode(config)
     )
+    app = harness_runtime.app
     context = RunContext(
         harness_runtime.pool,
         harness_runtime.service,
         item.browser,
-        SdkProfile.named(item.sdk),
+        SdkProfile.named(item.sdk) if app is None else SdkProfile.app(),
         artifacts,
         shaper=harness_runtime.shaper,
+        app=app,
+        app_origin=harness_runtime.app_origin,
     )
+    if app is not None:
+        context.client_expression = app.client_expression
     run = ScenarioRun(item.scenario, context)
     outcome, message = "failed", ""
     try:
@@ -323,6 +339,7 @@ def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
         "file": str(item.path),
         "records": timeline([record for participant in run.participants.values() for record in participant.records]),
         "participants": [participant.name for participant in item.scenario.participants],
+        "app": run.ctx.app.source if run.ctx.app is not None else None,
     }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from harness.app_mode import AppMode
 from harness.artifacts import Artifacts
 from harness.faults.shaper import NetworkShaper
 from harness.pool import BrowserPool
@@ -30,6 +32,11 @@ class SdkProfile:
         """`double` or `real`, what a scenario's `sdk:` list names."""
         return "double" if self.name == "double" else "real"
 
+    @classmethod
+    def app(cls) -> SdkProfile:
+        """App mode: the app brings its SDK and loads its assets from `${origin}/lib`, as Zoom's web sample."""
+        return cls("app", "/lib")
+
 
 @dataclass
 class RunContext:
@@ -40,6 +47,21 @@ class RunContext:
     artifacts: Artifacts
     client_expression: str = "window.zmClient"
     shaper: NetworkShaper = field(default_factory=NetworkShaper)  # its thread starts on first use
+    app: AppMode | None = None  # app mode: the user's app replaces the sample app
+    app_origin: str = ""  # app mode with a build folder: the origin the service serves it on
+
+    @property
+    def page_origin(self) -> str:
+        """The origin of the participants' pages: the sample app's (the service), or the user's app's."""
+        if self.app is not None and self.app.url is not None:
+            parts = urlsplit(self.app.url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return self.app_origin or self.service.base_url
+
+    @property
+    def web_endpoint(self) -> str:
+        """host:port where the app's SDK joins: the origin serving its build, else the service itself."""
+        return urlsplit(self.app_origin or self.service.base_url).netloc
 
 
 ZOOM_KEY_VARIABLES = ("ZOOM_VIDEO_SDK_KEY", "ZOOM_VIDEO_SDK_SECRET")

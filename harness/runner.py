@@ -27,7 +27,8 @@ from harness.participant import ParticipantPage
 from harness.run_context import RunContext, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.model import Participant, Scenario, Step
 from harness.scenario.sdk_surface import EVENTS, TARGETS
-from harness.steps import HANDLERS, events
+from harness.steps import APP_HANDLERS, HANDLERS, events
+from harness.steps.app import app_calls
 from harness.steps.page import open_page
 from harness.watchdog import Watchdog, end_page_processes
 
@@ -36,6 +37,7 @@ __all__ = ["SDK_EVENTS", "RunContext", "ScenarioRun", "SdkProfile", "needs_zoom"
 T = TypeVar("T")
 HANG_GRACE = 5.0
 POLL_MS = 20
+MAX_APP_CALLS = 12  # the app's latest calls shown in a failure
 SDK_EVENTS = EVENTS  # the probe subscribes to every event the typings declare
 
 
@@ -52,6 +54,7 @@ class ScenarioRun:
         self.reactions: list[tuple[ParticipantPage, Step, int]] = []  # armed on_event steps and their call ids
         self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
         self.log_start = len(ctx.service.state.log)
+        self.handlers = HANDLERS if ctx.app is None else APP_HANDLERS
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -127,7 +130,7 @@ class ScenarioRun:
                     "events": list(SDK_EVENTS),
                     "methods": {target: list(names) for target, names in TARGETS.items()},
                     "clientExpression": self.ctx.client_expression,
-                    "clientSource": "probe",
+                    "clientSource": "probe" if self.ctx.app is None else "app",
                 },
             )
         )
@@ -143,14 +146,14 @@ class ScenarioRun:
 
     def run_step(self, step: Step) -> None:
         participant = self.participants[step.participant]
-        if step.action != "open" and not participant.opened:
-            open_page(self, participant, step)
+        if step.action != "open" and not participant.opened and self.ctx.app is None:
+            open_page(self, participant, step)  # in app mode a join (or init) opens the app's page
         if self.ctx.browser == "firefox" and len(self.participants) > 1 and participant.page is not None:
             # Each participant is a person at their own computer, with their page in front. Firefox holds
             # getUserMedia of a background tab until it comes to the front (measured), so bring it there.
             participant.page.bring_to_front()
         try:
-            HANDLERS[step.action](self, participant, step)
+            self.handlers[step.action](self, participant, step)
         except PlaywrightError as error:
             if self.watchdog.fired:
                 raise self.failure(
@@ -162,15 +165,20 @@ class ScenarioRun:
         participant.drain()
 
     def check_unexpected_errors(self) -> None:
-        """Strict policy: an SDK error no step expected and no allow_errors entry covers fails the run."""
+        """Strict policy: an SDK error no step expected and no allow_errors entry covers fails the run. In app
+        mode a rejection of the app's own call is expected when its code is one the scenario reproduces
+        (`codes`: the scenario made that condition on purpose) or one --app-allow-errors names."""
         problems = []
+        expected = (set(self.scenario.codes) | set(self.ctx.app.allowed_codes)) if self.ctx.app else set()
         for participant in self.participants.values():
             participant.drain()
             for record in participant.sdk_errors():
-                if record["step"]:
-                    continue  # a step's own call: that step already checked it
+                if record["step"] or record.get("checked_by"):
+                    continue  # a step's own call, or the app's call a step checked: that step already did
                 error = record.get("error") or {}
                 if any(allowed.matches(error) for allowed in self.scenario.allow_errors):
+                    continue
+                if error.get("errorCode") in expected:
                     continue
                 problems.append(
                     f"[{participant.name}] {record['target']}.{record['method']} (called by the app) "
@@ -187,6 +195,12 @@ class ScenarioRun:
 
     def failure(self, step: Step, expected: str, *observed: str) -> ScenarioFailure:
         lines = [step_header(step, self.scenario.name), f"  {expected}", *(f"  {line}" for line in observed)]
+        participant = self.participants.get(step.participant)
+        if self.ctx.app is not None and participant is not None:
+            participant.drain()
+            calls = app_calls(participant)
+            lines.append(f"  the app's own calls ({step.participant}):" + ("" if calls else " none"))
+            lines.extend(f"    {line}" for line in calls[-MAX_APP_CALLS:])
         return ScenarioFailure("\n".join(lines))
 
     def page(self, participant: ParticipantPage) -> Page:

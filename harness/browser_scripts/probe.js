@@ -1,9 +1,9 @@
 // The in-page probe (classic script installed before the page's own scripts; no export).
-// It finds the SDK client (UMD global trap, or a configured expression such as window.zmClient),
-// records every call and settlement of every SDK method - the app's own calls included - and every
-// SDK event, and lets the harness make calls of its own. Python drains the records at checkpoints.
-// The ZoomVideo namespace's functions are recorded too, and so are the preview's objects they hand out
-// (local tracks, tester handles): the last of each kind is a call target (`localVideoTrack.start`).
+// It finds the SDK client (UMD global trap, the bundled double's module event, or a configured expression
+// such as window.zmClient), records every call and settlement of every SDK method - the app's own calls
+// included - and every SDK event, and lets the harness make calls of its own. Python drains the records at
+// checkpoints. The ZoomVideo namespace's functions are recorded too, and so are the preview's objects they
+// hand out (local tracks, tester handles): the last of each kind is a call target (`localVideoTrack.start`).
 (function (config) {
   'use strict';
   if (window.__harness) return;
@@ -225,6 +225,16 @@
       wrapModule(value);
     },
   });
+
+  // A bundled SDK (an app built with @zoom/videosdk aliased to the double) sets no global: the double announces
+  // its module with an event as the module is evaluated, before the app's own code can call createClient().
+  function watchBundledModule() {
+    window.addEventListener('zoom-videosdk-module', (event) => {
+      record('sdk-module', { source: 'bundle' });
+      wrapModule({ default: event.detail });
+    });
+  }
+  watchBundledModule();
 
   function currentClient() {
     if (client) return client;

@@ -9,12 +9,16 @@
 - `/instantsdk/{session_id}`: the session socket (protocol.py); `/wc/media/{kind}`: the media server (media.py);
 - `/api/token`: a token for a person using the app by hand; `/_harness/sessions`: the sessions, as JSON;
 - `/live/*`, `/rtmp/*`: broadcast streaming and the incoming RTMP stream (live.py).
+
+`build_app_origin` is the origin of a built app under test (origins.py): its files at the root, beside
+`/wc/lsdk` and the session socket. Both check who may call (`origins.OriginPolicy`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 from aiohttp import web
 
@@ -24,6 +28,7 @@ from harness.sdk_packages import dist_dir
 from harness.service import live, media
 from harness.service.bundle import BundleError, build_umd
 from harness.service.jwt_rules import verify_token
+from harness.service.origins import AppFiles, isolation_headers
 from harness.service.protocol import SessionProtocol
 from harness.service.rooms import JoinRefused, Member, Room
 from harness.service.state import Credentials, ServiceState
@@ -32,7 +37,7 @@ from harness.service.tokens import mint_token
 
 def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) -> web.Application:
     routes = _Routes(state, dev)
-    app = web.Application()
+    app = web.Application(middlewares=[state.origins.middleware])
     app.router.add_get("/", routes.home)
     app.router.add_post("/wc/lsdk", routes.join_info)
     app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)
@@ -61,6 +66,17 @@ async def real_sdk_file(request: web.Request) -> web.StreamResponse:
     if not file.is_relative_to(root) or not file.is_file():
         raise web.HTTPNotFound()
     return web.FileResponse(file)
+
+
+def build_app_origin(state: ServiceState, protocol: SessionProtocol, dev: Credentials, folder: Path) -> web.Application:
+    """A built app at the root of an origin of its own, with what a join needs beside it, cross-origin isolated."""
+    routes = _Routes(state, dev)
+    app = web.Application(middlewares=[state.origins.middleware])
+    app.on_response_prepare.append(isolation_headers)
+    app.router.add_post("/wc/lsdk", routes.join_info)
+    app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)
+    app.router.add_get("/{tail:.*}", AppFiles(folder).serve)
+    return app
 
 
 class _Routes:

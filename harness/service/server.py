@@ -16,6 +16,7 @@ import contextlib
 import secrets
 import threading
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -24,8 +25,9 @@ from harness.errors import HarnessError
 from harness.loop_thread import LoopThread, LoopTimeout
 from harness.sdk_packages import package_dir, pinned
 from harness.service.accounts import account_settings, checked_settings
+from harness.service.origins import normal_origin
 from harness.service.protocol import SessionProtocol
-from harness.service.routes import build_app
+from harness.service.routes import build_app, build_app_origin
 from harness.service.rtmp import StandIns
 from harness.service.state import Credentials, ServiceState
 
@@ -48,6 +50,7 @@ class SessionService:
         self.state = ServiceState()
         self._loop = LoopThread("session-service")
         self._runner: web.AppRunner | None = None
+        self._app_runners: list[web.AppRunner] = []
         self.default_credentials = self.new_credentials()
         self._protocol = SessionProtocol(self.state)
         self._stand_ins = StandIns()  # the back end's network: the streaming platforms scenarios name
@@ -92,6 +95,19 @@ class SessionService:
         """The streaming platforms of the back end's world (`streaming.test`) drop every connection: a live stream
         that was on ends for everyone."""
         self._control(self._stand_ins.drop)
+
+    def serve_app(self, folder: Path) -> str:
+        """Serve a built app (a folder holding `index.html`) at the root of an origin of its own, beside the
+        endpoints a join needs, cross-origin isolated (origins.py); returns that origin, `http://host:port`."""
+        if not (folder / "index.html").is_file():
+            raise HarnessError(f"{folder}: no index.html (an app's build folder holds its index.html at the top)")
+        port: int = self._loop.run(self._serve_app(folder), timeout=START_TIMEOUT_SECONDS)
+        return f"http://{self.host}:{port}"
+
+    def accept_origin(self, url: str) -> None:
+        """Let pages of this app's origin (served elsewhere) call the service: CORS and the socket origin check."""
+        origin = normal_origin(url)
+        self._call(lambda: self.state.origins.app_origins.add(origin))
 
     def start(self) -> SessionService:
         try:
@@ -155,10 +171,27 @@ class SessionService:
         await web.TCPSite(self._runner, self.host, 0).start()
         self.state.media_port = int(self._runner.addresses[1][1])
         self.state.world = await self._stand_ins.start()
+        self.state.origins.own_ports.update({self.port, self.state.media_port})
+
+    async def _serve_app(self, folder: Path) -> int:
+        runner = web.AppRunner(
+            build_app_origin(self.state, self._protocol, self.default_credentials, folder),
+            access_log=None,
+            shutdown_timeout=1,
+        )
+        await runner.setup()
+        self._app_runners.append(runner)
+        await web.TCPSite(runner, self.host, 0).start()
+        port = int(runner.addresses[0][1])
+        self.state.origins.own_ports.add(port)
+        return port
 
     async def _shutdown(self) -> None:
         await self._protocol.shutdown()
         await self._stand_ins.stop()
+        for runner in self._app_runners:
+            await runner.cleanup()
+        self._app_runners.clear()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

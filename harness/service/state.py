@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from harness.service.origins import OriginPolicy
 from harness.service.rooms import Rooms
 
 
@@ -30,6 +31,7 @@ class ServiceState:
     media_port: int = 0  # the media server's own port (media.py)
     # The back end's network: the `.test` stand-ins' loopback addresses by name (rtmp.StandIns).
     world: dict[str, tuple[str, int]] = field(default_factory=dict)
+    origins: OriginPolicy = field(default_factory=OriginPolicy)  # which pages may call (origins.py)
     log: list[dict[str, Any]] = field(default_factory=list)
 
     def record(self, event: str, **details: Any) -> None:

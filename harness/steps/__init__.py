@@ -2,11 +2,12 @@
 
 A handler is `handler(run, participant, step)`: it acts as the participant and raises a ScenarioFailure
 when the SDK does not do what the step expects. The table's keys are exactly the language's actions (tested).
+`APP_HANDLERS` is the table in app mode: the user's app inits and joins by itself (`app`).
 """
 
 from __future__ import annotations
 
-from harness.steps import clock, events, fault, page, sdk
+from harness.steps import app, clock, events, fault, page, sdk
 from harness.steps.run import Handler, Run
 
 HANDLERS: dict[str, Handler] = {
@@ -27,4 +28,6 @@ HANDLERS: dict[str, Handler] = {
     "wait_for_page_error": events.wait_for_page_error,
 }
 
-__all__ = ["HANDLERS", "Handler", "Run"]
+APP_HANDLERS: dict[str, Handler] = {**HANDLERS, "init": app.init, "join": app.join}
+
+__all__ = ["APP_HANDLERS", "HANDLERS", "Handler", "Run"]

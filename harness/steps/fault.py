@@ -14,7 +14,7 @@ from harness.steps.run import Run
 
 def fault(run: Run, participant: ParticipantPage, step: Step) -> None:
     env = FaultEnv(
-        origin=run.ctx.service.base_url,
+        origin=run.ctx.page_origin,
         assets_path=run.ctx.sdk.assets_path,
         control=run.ctx.service,
         app_key=run.credentials.key,
