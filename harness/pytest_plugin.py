@@ -18,12 +18,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright
 
+from harness import timings
 from harness.app_mode import AppMode
 from harness.artifacts import Artifacts, timeline
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
+from harness.processes import adopt_orphans, end_children, owns
 from harness.pytest_app import add_app_options, app_mode, app_skip_reason, serve_app
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
@@ -38,6 +40,7 @@ SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
 # Outcome and failure text per scenario run (nodeid), seen where reports arrive: in the main process, under
 # pytest-xdist too. The runs' timelines are in their artifact folders (run.json), written by the workers.
 CONFIG_REPORTS: dict[str, tuple[str, str]] = {}
+TIMINGS: dict[str, float] = {}  # variant -> seconds of its call phase, this session (timings.py)
 SESSION_START = [0.0]  # when this pytest session began: run.json files older than it are a previous run's
 REPEAT_SUFFIX = re.compile(r"-run\d+\]$")
 
@@ -134,13 +137,21 @@ def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    adopt_orphans(config)  # what the run's children leave behind is ended with the run (processes.py)
     config.stash[APP] = app_mode(config)
     install_real_sdks(config)
     config.stash.setdefault(REQUESTED, set())
     config.stash[SEEN_NAMES] = {}
     CONFIG_REPORTS.clear()
+    TIMINGS.clear()
     SESSION_START[0] = time.time() - 1
     config.addinivalue_line("markers", "scenario: a Zoom Video SDK error scenario from a YAML file")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if owns(config):
+        end_children()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -155,14 +166,26 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    """With --scenario/--scenario-file, run only the scenarios asked for."""
+    """With --scenario/--scenario-file, run only the scenarios asked for; with -n, the longest first."""
     requested = config.stash[REQUESTED]
-    if not requested:
-        return
-    keep = [item for item in items if isinstance(item, ScenarioItem) and item.path.resolve() in requested]
-    if len(keep) != len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-        items[:] = keep
+    if requested:
+        keep = [item for item in items if isinstance(item, ScenarioItem) and item.path.resolve() in requested]
+        if len(keep) != len(items):
+            config.hook.pytest_deselected(items=[item for item in items if item not in keep])
+            items[:] = keep
+    if hasattr(config, "workerinput"):  # a pytest-xdist worker: its order is the order items are handed out
+        items[:] = timings.longest_first(items, _timing_key, _estimate)
+
+
+def _timing_key(item: pytest.Item) -> str:
+    return item.variant if isinstance(item, ScenarioItem) else item.nodeid
+
+
+def _estimate(item: pytest.Item) -> float:
+    """A scenario never run here: a second or two per participant, more when it says it is slow."""
+    if not isinstance(item, ScenarioItem):
+        return 1.0
+    return 1.5 * len(item.scenario.participants) + (20.0 if "slow" in item.scenario.tags else 0.0)
 
 
 def install_real_sdks(config: pytest.Config) -> None:
@@ -349,6 +372,8 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     if report.when == "call" or (report.when == "setup" and report.skipped):
         message = str(report.longrepr) if report.failed else ""
         CONFIG_REPORTS.setdefault(report.nodeid, (report.outcome, message))
+    if report.when == "call":
+        TIMINGS[REPEAT_SUFFIX.sub("]", report.nodeid.split("::")[-1])] = report.duration
 
 
 def run_summaries(output: Path, since: float) -> list[dict[str, Any]]:
@@ -401,6 +426,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             counts = ", ".join(f"{seen.count(o)} {o}" for o in sorted(set(seen)))
             terminalreporter.write_line(f"FLAKY {variant}: {counts}")
     write_last_results(Path(config.getoption("output")), reports)
+    if not hasattr(config, "workerinput"):
+        timings.record(TIMINGS)
     path = config.getoption("html_report")
     if path:
         from harness.html_report import write_report

@@ -4,6 +4,8 @@ results as a plain run, and a world the server was not launched for skips, namin
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -30,6 +32,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [sys.executable, "-m", "playwright", "launch-server", "--browser", "chromium", "--config", str(config)],
         stdout=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its driver and browser in a group of their own, ended together below
     )
     assert process.stdout is not None
     deadline = time.monotonic() + 30
@@ -40,7 +43,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert endpoint.startswith("ws://"), "playwright launch-server printed no endpoint within 30s"
         yield endpoint
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
 
 

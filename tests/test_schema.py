@@ -228,7 +228,7 @@ STRUCTURE = {
     ),
     "together-with-a-wait": (
         "name: x\nsteps:\n  - together:\n      - call: stream.startVideo\n      - wait_for_event: {name: connection-change}\n",
-        "5:9: together holds only call and leave steps, not 'wait_for_event'",
+        "5:9: together holds only call, leave and advance_clock steps, not 'wait_for_event'",
     ),
     "on-event-then-not-a-call": (
         "name: x\nsteps:\n  - on_event: {name: connection-change, then: {join: {}}}\n",

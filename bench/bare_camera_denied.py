@@ -1,0 +1,79 @@
+"""The equal-work baseline: what `camera-denied` does, written as a bare Playwright script.
+
+    .venv/bin/python bench/bare_camera_denied.py [--runs N]    (N > 1: also the warm median, one browser)
+
+It starts the session service (the back end a join needs), launches Chromium with the camera not granted and a
+fake camera present, opens a page of the service, imports the SDK double, inits, joins through the service,
+calls `stream.startVideo()` and checks the 6100 it rejects with, then `stream.startAudio()`. It prints one JSON
+line: `{"cold_s": ..., "warm_s": [...]}` (cold: from process start to the check, including imports).
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+from harness.service.server import SessionService  # noqa: E402
+
+SCRIPT = """async () => {
+  try {
+  const { default: ZoomVideo } = await import('/double/index.js');
+  const answer = await (await fetch('/api/token?topic=camera-check&role=1')).json();
+  const client = ZoomVideo.createClient();
+  await client.init('en-US', location.origin + '/double/lib', { patchJsMedia: true });
+  await client.join('camera-check', answer.token, 'alice');
+  const stream = client.getMediaStream();
+  let code = null;
+  try { await stream.startVideo(); } catch (error) { code = error.errorCode; }
+  await stream.startAudio();
+  await client.leave();
+  return code;
+  } catch (error) { return JSON.stringify(error) + String(error); }
+}"""
+
+
+def once(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(permissions=["microphone"])
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/pages/blank.html")
+        code = page.evaluate(SCRIPT)
+        if code != 6100:
+            raise SystemExit(f"bare script: startVideo gave {code!r}, not 6100")
+    finally:
+        context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=1)
+    runs = parser.parse_args().runs
+    service = SessionService().start()
+    warm = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=shutil.which("chromium") or None,
+                args=["--use-fake-device-for-media-stream"],
+            )
+            once(browser, service.base_url)
+            cold = time.perf_counter() - STARTED
+            for _ in range(runs - 1):
+                start = time.perf_counter()
+                once(browser, service.base_url)
+                warm.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        service.stop()
+    print(json.dumps({"cold_s": cold, "warm_s": warm}))
+
+
+if __name__ == "__main__":
+    main()
