@@ -226,9 +226,9 @@ STRUCTURE = {
         "name: x\nsteps:\n  - call: stream.startVideo\n    args: [{$user: bob}]\n",
         "4:13: unknown reference '$user' (did you mean '$userId'?)",
     ),
-    "together-with-a-wait": (
-        "name: x\nsteps:\n  - together:\n      - call: stream.startVideo\n      - wait_for_event: {name: connection-change}\n",
-        "5:9: together holds only call, leave and advance_clock steps, not 'wait_for_event'",
+    "together-with-a-fault": (
+        "name: x\nsteps:\n  - together:\n      - call: stream.startVideo\n      - fault: {network: offline}\n",
+        "5:9: together holds only call, leave, wait_for_event and advance_clock steps, not 'fault'",
     ),
     "on-event-then-not-a-call": (
         "name: x\nsteps:\n  - on_event: {name: connection-change, then: {join: {}}}\n",

@@ -96,9 +96,3 @@ def near_miss_lines(run: Run, pattern: ErrorPattern) -> list[str]:
     lines = near_misses(pattern, errors)
     return [f"near miss: {line}" for line in lines]
 
-
-def advance_virtual_clock(participant: ParticipantPage, step: Step) -> None:
-    """An `advance_clock` step, alone or in a `together` (while its calls are pending)."""
-    if not participant.plan.virtual_clock:
-        raise HarnessError(f"{step.location}: advance_clock needs `given: {{clock: virtual}}`")
-    participant.context.clock.run_for(int(step.params * 1000))

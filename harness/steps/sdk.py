@@ -10,7 +10,7 @@ from harness.participant import ParticipantPage
 from harness.run_context import zoom_credentials
 from harness.scenario.model import Step
 from harness.service.tokens import mint_token
-from harness.steps.calls import advance_virtual_clock, call_outcome, check_outcome, sdk_call, start_calls
+from harness.steps.calls import call_outcome, check_outcome, sdk_call, start_calls
 from harness.steps.run import DEFAULT_CALL_WAIT, Run
 
 ROLE_TYPE = {"host": 1, "manager": 1, "attendee": 0}
@@ -61,14 +61,15 @@ def call(run: Run, participant: ParticipantPage, step: Step) -> None:
 
 
 def together(run: Run, participant: ParticipantPage, step: Step) -> None:
-    """Start every call of the group in one task of the page, move the virtual clock as its `advance_clock` steps
-    say while they are pending (a call that times out), then check each call's outcome."""
-    subs = [sub for sub in step.params if sub.action != "advance_clock"]
+    """Start every call of the group in one task of the page; then, while they are pending, its `wait_for_event`
+    and `advance_clock` steps in their order (a call that times out on the SDK's own timer); then check each
+    call's outcome."""
+    subs = [sub for sub in step.params if sub.action in ("call", "leave")]
     calls = [(sub.params, list(sub.args)) if sub.action == "call" else leave_call(sub) for sub in subs]
     ids = start_calls(run, participant, step, calls)
     for sub in step.params:
-        if sub.action == "advance_clock":
-            advance_virtual_clock(participant, sub)
+        if sub.action not in ("call", "leave"):
+            run.handlers[sub.action](run, participant, sub)
     wait = step.within or DEFAULT_CALL_WAIT
     end = time.monotonic() + wait
     for sub, call_id, (path, _) in zip(subs, ids, calls, strict=True):
