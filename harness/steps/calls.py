@@ -95,4 +95,3 @@ def near_miss_lines(run: Run, pattern: ErrorPattern) -> list[str]:
     errors = [record for p in run.participants.values() for record in p.sdk_errors()]
     lines = near_misses(pattern, errors)
     return [f"near miss: {line}" for line in lines]
-
