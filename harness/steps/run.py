@@ -6,7 +6,7 @@ table of handlers (`harness.steps.HANDLERS`) without the steps importing the run
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from typing import Protocol, TypeVar
 
 from playwright.sync_api import Page
@@ -33,7 +33,7 @@ class Run(Protocol):
     call_steps: dict[int, int]  # each call id and the step that made it
     reactions: list[tuple[ParticipantPage, Step, int]]  # armed on_event steps and their call ids
     # action -> its step handler (harness.steps.HANDLERS): a step that holds steps (together) runs them through it
-    handlers: Mapping[str, Callable[[Run, ParticipantPage, Step], None]]
+    handlers: dict[str, Callable[[Run, ParticipantPage, Step], None]]
 
     def failure(self, step: Step, expected: str, *observed: str) -> ScenarioFailure:
         """The failure of `step`: what it expected, then what was observed, one line each."""
