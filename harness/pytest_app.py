@@ -1,5 +1,6 @@
-"""The plugin's app mode (`--app` and its companions): the options, checked at start; which scenario items
-skip on an app; and how the session service is told about the app. `pytest_plugin` wires them in."""
+"""The plugin's options checked at start, before anything runs: app mode (`--app` and its companions; which
+scenario items skip on an app; how the session service is told about the app) and the real SDK versions
+`--sdk` names (installed into the cache). `pytest_plugin` wires them in."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from harness.app_mode import AppMode, skip_reason
 from harness.errors import HarnessError
 from harness.scenario.model import Scenario
+from harness.sdk_packages import RegistryUnreachable, ensure, is_real
 from harness.service.server import SessionService
 
 COMPANIONS = ("app_query", "app_token_url", "app_client", "app_allow_errors")
@@ -86,3 +88,15 @@ def serve_app(service: SessionService, app: AppMode | None) -> str:
     assert app.url is not None
     service.accept_origin(app.url)
     return ""
+
+
+def install_real_sdks(config: pytest.Config) -> None:
+    """Each `--sdk real[@X.Y.Z]` asked for, installed into the package cache before anything runs."""
+    for spec in dict.fromkeys(config.getoption("sdk") or []):
+        if is_real(spec):
+            try:
+                ensure(spec)
+            except RegistryUnreachable as error:
+                raise pytest.UsageError(f"--sdk {spec}: {error}; run once with the registry reachable") from None
+            except HarnessError as error:
+                raise pytest.UsageError(f"--sdk {spec}: {error}") from None

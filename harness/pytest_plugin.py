@@ -6,9 +6,7 @@ fixture, so scenarios and ordinary Playwright tests share one Playwright instanc
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,12 +24,13 @@ from harness.faults.shaper import NetworkShaper
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
 from harness.processes import adopt_orphans, end_children, owns
-from harness.pytest_app import add_app_options, app_mode, app_skip_reason, serve_app
+from harness.pytest_app import add_app_options, app_mode, app_skip_reason, install_real_sdks, serve_app
+from harness.pytest_results import flaky_variants, run_summaries, write_last_results
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
 from harness.scenario.names import UnknownScenarioName, find_scenarios, shadowed
-from harness.sdk_packages import RegistryUnreachable, ensure, is_real, sdk_value
+from harness.sdk_packages import is_real, sdk_value
 from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[set[Path]]()
@@ -186,18 +185,6 @@ def _estimate(item: pytest.Item) -> float:
     if not isinstance(item, ScenarioItem):
         return 1.0
     return 1.5 * len(item.scenario.participants) + (20.0 if "slow" in item.scenario.tags else 0.0)
-
-
-def install_real_sdks(config: pytest.Config) -> None:
-    """Each `--sdk real[@X.Y.Z]` asked for, installed into the package cache before anything runs."""
-    for spec in dict.fromkeys(config.getoption("sdk") or []):
-        if is_real(spec):
-            try:
-                ensure(spec)
-            except RegistryUnreachable as error:
-                raise pytest.UsageError(f"--sdk {spec}: {error}; run once with the registry reachable") from None
-            except HarnessError as error:
-                raise pytest.UsageError(f"--sdk {spec}: {error}") from None
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -374,38 +361,6 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         CONFIG_REPORTS.setdefault(report.nodeid, (report.outcome, message))
     if report.when == "call":
         TIMINGS[REPEAT_SUFFIX.sub("]", report.nodeid.split("::")[-1])] = report.duration
-
-
-def run_summaries(output: Path, since: float) -> list[dict[str, Any]]:
-    """The timelines this session's runs left in their artifact folders (workers' too, under pytest-xdist)."""
-    found = []
-    for path in sorted(output.glob("*/run.json")):
-        try:
-            if path.stat().st_mtime >= since:
-                found.append(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def write_last_results(output: Path, reports: dict[str, tuple[str, str]]) -> None:
-    """`<output>/last-results.json`: scenario name -> outcome of its latest run, for `harness coverage`."""
-    if not reports:
-        return
-    latest: dict[str, str] = {}
-    for nodeid, (outcome, _) in reports.items():
-        name = nodeid.split("::")[-1].split("[")[0]
-        latest[name] = outcome if latest.get(name) in (None, "passed", "skipped") else latest[name]
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-        (output / "last-results.json").write_text(json.dumps(latest, indent=1, sort_keys=True), encoding="utf-8")
-    except OSError as error:
-        print(f"harness: artifact problem: could not write {output / 'last-results.json'}: {error}", file=sys.stderr)
-
-
-def flaky_variants(outcomes: dict[str, list[str]]) -> dict[str, list[str]]:
-    """The scenario variants (scenario, browser, SDK) whose outcome changed between --repeat runs."""
-    return {variant: seen for variant, seen in outcomes.items() if len(set(seen)) > 1}
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -204,7 +204,7 @@ def test_repeat_junit_html_and_trace(pytester: pytest.Pytester, tmp_path: Path) 
 
 
 def test_flaky_variants_are_those_whose_outcome_changed() -> None:
-    from harness.pytest_plugin import flaky_variants
+    from harness.pytest_results import flaky_variants
 
     seen = {"a[chromium]": ["passed", "passed"], "b[chromium]": ["passed", "failed", "passed"]}
     assert flaky_variants(seen) == {"b[chromium]": ["passed", "failed", "passed"]}
