@@ -181,9 +181,10 @@ def _timing_key(item: pytest.Item) -> str:
 
 
 def _estimate(item: pytest.Item) -> float:
-    """A scenario never run here: a second or two per participant, more when it says it is slow."""
+    """An item never run here: a scenario a second or two per participant, more when it says it is slow; a test
+    that needs a browser a few seconds, any other test next to nothing."""
     if not isinstance(item, ScenarioItem):
-        return 1.0
+        return 5.0 if item.get_closest_marker("browser") else 0.05
     return 1.5 * len(item.scenario.participants) + (20.0 if "slow" in item.scenario.tags else 0.0)
 
 
@@ -354,13 +355,15 @@ def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if ".y" not in report.nodeid.split("::")[0][-5:]:
-        return  # not a scenario
+    scenario = ".y" in report.nodeid.split("::")[0][-5:]
+    if report.when == "call":
+        key = REPEAT_SUFFIX.sub("]", report.nodeid.split("::")[-1]) if scenario else report.nodeid
+        TIMINGS[key] = report.duration
+    if not scenario:
+        return
     if report.when == "call" or (report.when == "setup" and report.skipped):
         message = str(report.longrepr) if report.failed else ""
         CONFIG_REPORTS.setdefault(report.nodeid, (report.outcome, message))
-    if report.when == "call":
-        TIMINGS[REPEAT_SUFFIX.sub("]", report.nodeid.split("::")[-1])] = report.duration
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
