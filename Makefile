@@ -19,7 +19,7 @@ lint: setup
 	.venv/bin/lint-imports --no-cache
 
 test: lint
-	.venv/bin/pytest
+	.venv/bin/pytest -n 2  # two workers, the longest tests first (docs/running.md)
 
 serve: setup
 	.venv/bin/harness serve
