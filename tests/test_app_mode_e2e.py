@@ -32,6 +32,8 @@ DROPIN = (
 )
 HEADLINE = ("--scenario", "camera-denied", "--scenario", "no-microphone", "--scenario", "offline-mid-session")
 SESSIONS = ("--scenario", "removed-by-host", "--scenario", "passcode-wrong", "--scenario", "host-ends-session")
+# What the runtime asks over HTTP at the app's endpoint (broadcast streaming, /live/*) is answered there too.
+SESSIONS += ("--scenario", "broadcast-already-in-progress")
 
 
 def fixture_app(name: str) -> Path:
@@ -97,7 +99,7 @@ def test_headline_and_session_scenarios_pass_on_the_app_that_signs_in_the_browse
     report = pytester.path / "report.html"
     result = run(pytester, "-v", "--app", str(sample_app), "--app-query", SAMPLE_QUERY, *HEADLINE, *SESSIONS,
                  "--html-report", str(report))  # fmt: skip
-    result.assert_outcomes(passed=6)
+    result.assert_outcomes(passed=7)
     assert "(called by the app)" in report.read_text(encoding="utf-8"), "the timeline shows the app's own calls"
 
 

@@ -11,7 +11,7 @@
 - `/live/*`, `/rtmp/*`: broadcast streaming and the incoming RTMP stream (live.py).
 
 `build_app_origin` is the origin of a built app under test (origins.py): its files at the root, beside
-`/wc/lsdk` and the session socket. Both check who may call (`origins.OriginPolicy`).
+`/wc/lsdk`, the session socket and `/live/*`, `/rtmp/*`. Both check who may call (`origins.OriginPolicy`).
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ def build_app_origin(state: ServiceState, protocol: SessionProtocol, dev: Creden
     app.on_response_prepare.append(isolation_headers)
     app.router.add_post("/wc/lsdk", routes.join_info)
     app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)
+    live.add_routes(app, state, protocol)  # what the runtime asks over HTTP at the same endpoint
     app.router.add_get("/{tail:.*}", AppFiles(folder).serve)
     return app
 
