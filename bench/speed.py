@@ -122,6 +122,16 @@ def _pair(harness: list[float], bare: list[float]) -> dict[str, Any]:
 
 
 def main() -> None:
+    from harness.processes import adopt_orphans, end_children
+
+    adopt_orphans(main)  # the crash handlers the bare script's Chromium leaves are ended with the benchmark
+    try:
+        measure()
+    finally:
+        end_children()
+
+
+def measure() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-catalog", action="store_true", help="leave out the whole-catalog run")
