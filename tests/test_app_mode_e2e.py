@@ -204,7 +204,7 @@ client.init('en-US', location.origin + '/lib')
   .catch((error) => console.warn('the app saw', error));
 """
 DENIED = (
-    "given: {permissions: {camera: denied}}\ntimeout: 10s\nsteps:\n  - join: {topic: own, name: otto}\n  - sleep: 1s\n"
+    "given: {permissions: {camera: denied}}\ntimeout: 30s\nsteps:\n  - join: {topic: own, name: otto}\n  - sleep: 1s\n"
 )
 
 
