@@ -5,7 +5,17 @@ import assert from 'node:assert/strict';
 import { installMediaDevices } from '../support/media-stub.js';
 import { Room } from '../support/room-stub.js';
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
+// Waits (bounded) until the track end has been handled: it awaits the Permissions API and the device list.
+async function until(check, what) {
+  for (let turn = 0; turn < 400; turn += 1) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
+const audioEvents = (client) =>
+  client.events.filter((event) => event.name === 'current-audio-change').map((event) => event.payload);
 
 function permissions(states) {
   navigator.permissions = { query: async ({ name }) => ({ state: states[name] || 'granted' }) };
@@ -26,7 +36,7 @@ test('camera permission revoked: 203 with the runtime message, video stopped', a
   await stream.startVideo();
   permissions({ camera: 'denied' });
   world.captured[0].getVideoTracks()[0].end();
-  await settle();
+  await until(() => failures(client).length, 'active-media-failed');
   assert.deepEqual(failures(client), [
     { message: 'Your browser is preventing access to your camera.Please grant the permission.', type: 'video', code: 203 },
   ]);
@@ -38,7 +48,7 @@ test('camera stops while listed and allowed: 202', async () => {
   await stream.startVideo();
   permissions({});
   world.captured[0].getVideoTracks()[0].end();
-  await settle();
+  await until(() => failures(client).length, 'active-media-failed');
   assert.deepEqual(failures(client), [
     { message: "Can't access your camera. Please refresh your browser to try again.", type: 'video', code: 202 },
   ]);
@@ -50,7 +60,8 @@ test('camera unplugged (gone from the list): no active-media-failed, video stopp
   permissions({});
   world.devices.splice(world.devices.findIndex((device) => device.kind === 'videoinput'), 1);
   world.captured[0].getVideoTracks()[0].end();
-  await settle();
+  await until(() => !stream.isCapturingVideo(), 'video stopped');
+  await until(() => client.events.some((event) => event.name === 'video-capturing-change' && event.payload.state === 'Stopped'), 'Stopped');
   assert.deepEqual(failures(client), []);
   assert.equal(stream.isCapturingVideo(), false);
   const capturing = client.events.filter((event) => event.name === 'video-capturing-change');
@@ -62,10 +73,10 @@ test('a second camera end within 5 s is not reported again', async () => {
   permissions({});
   await stream.startVideo();
   world.captured[0].getVideoTracks()[0].end();
-  await settle();
+  await until(() => failures(client).length === 1, 'the first 202');
   await stream.startVideo();
   world.captured[1].getVideoTracks()[0].end();
-  await settle();
+  await until(() => !stream.isCapturingVideo(), 'the second capture stopped');
   assert.deepEqual(failures(client).map((payload) => payload.code), [202]);
 });
 
@@ -74,13 +85,12 @@ test('microphone permission revoked: 103, audio left and not joined again', asyn
   await stream.startAudio();
   permissions({ microphone: 'denied' });
   world.captured[0].getAudioTracks()[0].end();
-  await settle();
+  await until(() => failures(client).length, 'active-media-failed');
   assert.deepEqual(failures(client), [
     { message: 'Your browser is preventing access to your microphone.Please grant the permission.', type: 'audio', code: 103 },
   ]);
   assert.equal(world.captured.length, 1);
-  const audio = client.events.filter((event) => event.name === 'current-audio-change').map((event) => event.payload);
-  assert.deepEqual(audio.at(-1), { action: 'leave', source: 'audio stream is ended by system' });
+  assert.deepEqual(audioEvents(client).at(-1), { action: 'leave', source: 'audio stream is ended by system' });
 });
 
 test('microphone stops while listed and allowed: 102, then computer audio again on the same microphone', async () => {
@@ -88,7 +98,7 @@ test('microphone stops while listed and allowed: 102, then computer audio again 
   await stream.startAudio({ microphoneId: 'mic-2' });
   permissions({});
   world.captured[0].getAudioTracks()[0].end();
-  await settle();
+  await until(() => audioEvents(client).at(-1).action === 'join' && failures(client).length, 'audio joined again');
   assert.deepEqual(failures(client), [
     { message: "Can't access your microphone. Please refresh your browser to try again.", type: 'audio', code: 102 },
   ]);
@@ -102,7 +112,7 @@ test('microphone unplugged: no active-media-failed, audio moves to the default m
   permissions({});
   world.devices.splice(world.devices.findIndex((device) => device.deviceId === 'mic-2'), 1);
   world.captured[0].getAudioTracks()[0].end();
-  await settle();
+  await until(() => world.captured.length === 2 && stream.getActiveMicrophone() === 'mic-1', 'the default microphone');
   assert.deepEqual(failures(client), []);
   assert.equal(stream.getActiveMicrophone(), 'mic-1');
 });
