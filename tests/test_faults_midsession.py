@@ -94,6 +94,20 @@ def test_camera_unplugged_mid_session(world: BrowserWorld) -> None:
     assert page.evaluate(CAPTURE, "video") == "ok"
 
 
+@pytest.mark.parametrize(("kind", "input_kind"), [("camera", "videoinput"), ("microphone", "audioinput")])
+def test_device_stops_mid_session_ends_capture_and_stays_listed(
+    world: BrowserWorld, kind: str, input_kind: str
+) -> None:
+    page, participant = world.page(World())
+    track_kind = "video" if kind == "camera" else "audio"
+    assert page.evaluate(LIVE_CAPTURE, track_kind) == "live"
+    apply_fault(participant, World(devices={kind: "stops"}), world.env())
+    page.wait_for_function("() => log.includes('ended')", timeout=5000)
+    assert page.evaluate("() => [track.readyState, log.includes('devicechange')]") == ["ended", False]
+    assert input_kind in page.evaluate(INPUTS)
+    assert page.evaluate(CAPTURE, track_kind) == "ok"
+
+
 def test_device_taken_by_another_program_mid_session(world: BrowserWorld) -> None:
     page, participant = world.page(World())
     assert page.evaluate(CAPTURE, "video") == "ok"

@@ -67,7 +67,8 @@ GOOD = {
     "empty-values": "name: x\ngiven:\n  permissions:\nparticipants:\n  host:\nsteps:\n  - open:\n  - init:\n"
     "  - join:\n  - leave:\n",
     "device-long-form": "name: x\ngiven: {devices: {camera: {state: present, count: 2, clip: bars}, microphone: {count: 4}}}\n"
-    "steps:\n  - fault: {devices: {camera: unplugged, microphone: {state: unplugged}, screen: stopped}}\n",
+    "steps:\n  - fault: {devices: {camera: unplugged, microphone: {state: unplugged}, screen: stopped}}\n"
+    "  - fault: {devices: {camera: stops, microphone: {state: stops}}}\n",
     "network-conditions": "name: x\ngiven: {network: {latency: 300ms, jitter: 50ms}}\nsteps:\n"
     "  - fault: {network: {latency: 1s}}\n  - fault: {network: blackhole}\n",
     "http": "name: x\ngiven: {http: {url: '**/wc/lsdk*', status: 502, body: oops}}\nsteps:\n"
@@ -181,6 +182,10 @@ STRUCTURE = {
     "unplugged-in-given": (
         "name: x\ngiven: {devices: {camera: unplugged}}\nsteps: [open: {}]\n",
         "2:27: a device is unplugged while in use, mid-session",
+    ),
+    "stops-in-given": (
+        "name: x\ngiven: {devices: {microphone: stops}}\nsteps: [open: {}]\n",
+        "2:31: a device stops capturing while in use, mid-session",
     ),
     "device-count-in-fault": (
         "name: x\nsteps:\n  - fault: {devices: {camera: {state: present, count: 2}}}\n",

@@ -4,7 +4,8 @@
 // unplugged while in use, a device a privacy protection leaves out of the list, a camera that drops off
 // the computer as it starts streaming. The rejections are the exact DOMExceptions Chromium produces in those
 // situations; an unplugged device's live tracks end and the device leaves the device list, as when a
-// USB camera is pulled out. The screen picker (getDisplayMedia): a person who cancels it, or an operating
+// USB camera is pulled out; a device that stops ends its live tracks and stays listed (a driver reset, the
+// operating system's audio service restarting), and captures again when asked. The screen picker (getDisplayMedia): a person who cancels it, or an operating
 // system that refuses screen recording, gets Chromium's NotAllowedError; a shared screen stopped from the
 // browser's sharing bar ends its tracks. A screen the person picks is the browser's own answer.
 (function (config) {
@@ -129,7 +130,7 @@
   }
 
   window.__harnessMediaWorld = Object.freeze({
-    // Mid-session changes (a device taken by another program, removed, brought back).
+    // Mid-session changes (a device taken by another program, removed, stopped, brought back).
     update(change) {
       let listChanged = false;
       for (const kind of Object.keys(change)) {
@@ -139,7 +140,7 @@
         }
         const wasGone = gone(kind);
         Object.assign(state[kind], change[kind]);
-        if (gone(kind)) endTracks(kind);
+        if (gone(kind) || state[kind].device === 'stops') endTracks(kind);
         listChanged = listChanged || wasGone !== gone(kind);
         if (kind === 'camera' && state.camera.device !== 'drops-when-started' && dropped.size) {
           dropped.clear(); // plugged in again (or into a powered port)

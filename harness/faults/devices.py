@@ -1,8 +1,9 @@
 """Media devices. Chromium's fake-device flag gives a camera and a microphone; `device-count=N` gives
 N cameras, and `device-count=0` is a real "no camera"; the file flags make the fake devices play a
 clip. What Chromium has no flag for (no microphone, a busy device, a dismissed prompt, a system-level
-denial, a device pulled out mid-call) is produced by a script installed before the page loads that
-makes `navigator.mediaDevices` answer with Chromium's exact DOMExceptions (media_world.js).
+denial, a device pulled out mid-call, a capture that stops mid-call) is produced by a script installed
+before the page loads that makes `navigator.mediaDevices` answer with Chromium's exact DOMExceptions
+(media_world.js).
 
 The screen picker (getDisplayMedia): headless Chromium shows none, so the call waits forever unless a
 flag answers it. `--use-fake-ui-for-media-stream` picks Chromium's fake screen ("screen:-3:0", a
@@ -88,6 +89,7 @@ def media_world(
 
 
 def change(participant: FaultTarget, devices: dict[str, str]) -> None:
-    """Mid-session: a device becomes busy, is unplugged (its live tracks end), or comes back; a shared
-    screen is stopped from the browser's sharing bar (its tracks end)."""
+    """Mid-session: a device becomes busy, is unplugged (its live tracks end and it leaves the list), stops (its
+    live tracks end, it stays listed and captures again), or comes back; a shared screen is stopped from the
+    browser's sharing bar (its tracks end)."""
     update_media_world(participant, {kind: {"device": state} for kind, state in devices.items()})

@@ -50,6 +50,8 @@ def unsupported(world: World, *, mid_session: bool) -> str | None:
         return (
             "Firefox's fake devices cannot be unplugged, and it does not deliver a scripted 'ended' to a capture track"
         )
+    if mid_session and "stops" in world.devices.values():
+        return "Firefox's fake devices cannot be stopped, and it does not deliver a scripted 'ended' to a capture track"
     if "busy" in world.devices.values():
         return "the exception Firefox raises for a device held by another program has not been measured here"
     if any(count > 1 for count in world.device_counts.values()):
