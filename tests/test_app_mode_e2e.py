@@ -112,7 +112,7 @@ def test_headline_passes_on_the_drop_in_app_with_its_token_from_the_harness(
 def test_an_app_served_by_another_server_works_the_same(pytester: pytest.Pytester, served_elsewhere: str) -> None:
     result = run(pytester, "--app", served_elsewhere, "--app-query", SAMPLE_QUERY, "--scenario", "camera-denied",
                  *SESSIONS)  # fmt: skip
-    result.assert_outcomes(passed=4)
+    result.assert_outcomes(passed=5)
 
 
 def test_what_cannot_mean_anything_on_an_app_skips_with_its_reason(pytester: pytest.Pytester, sample_app: Path) -> None:
