@@ -17,6 +17,9 @@ T = TypeVar("T")
 
 
 def timings_file() -> Path:
+    override = os.environ.get("HARNESS_TIMINGS_FILE")  # a test's runs keep theirs apart
+    if override:
+        return Path(override)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "zoom-videosdk-harness" / "timings.json"
 

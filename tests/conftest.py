@@ -15,6 +15,12 @@ from harness.service.server import SessionService
 pytest_plugins = ["pytester"]
 
 
+@pytest.fixture(autouse=True)
+def own_timings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pytest runs a test starts keep their durations apart from the user's (harness/timings.py)."""
+    monkeypatch.setenv("HARNESS_TIMINGS_FILE", str(tmp_path_factory.mktemp("timings") / "timings.json"))
+
+
 @pytest.fixture(scope="session")
 def service() -> Iterator[SessionService]:
     running = SessionService().start()

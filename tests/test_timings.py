@@ -26,7 +26,7 @@ def test_a_broken_file_is_no_history(tmp_path: Path, content: str) -> None:
 def test_longest_first_known_before_estimated_and_ties_keep_their_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HARNESS_TIMINGS_FILE", str(tmp_path / "timings.json"))
     timings.record({"slow": 9.0, "quick": 0.5})
     items = ["quick", "new-a", "slow", "new-b"]
     assert timings.longest_first(items, key=str, estimate=lambda item: 2.0) == ["slow", "new-a", "new-b", "quick"]
@@ -37,7 +37,7 @@ def test_under_n_the_longest_known_scenario_runs_first(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without -n the files' order; with -n the order of the durations file, and the run updates the file."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HARNESS_TIMINGS_FILE", str(tmp_path / "timings.json"))
     for name in ("aa", "bb", "cc"):
         pytester.makefile(".yaml", **{name: f"name: {name}\nsummary: s\ncodes: []\nsteps:\n  - sleep: 1ms\n"})
     args = ("-p", "no:cacheprovider", "-v", "--scenario-dir", ".")
