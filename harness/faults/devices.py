@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from harness.faults import media_files
+from harness.faults.media_files import audio_file, video_file
 from harness.faults.media_world import FAKE_PICKER, scripted_states, update_media_world
 from harness.faults.target import FaultTarget
 from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, SCREEN
@@ -60,8 +60,8 @@ def media_path(kind: str, source: str) -> Path:
     folder = Path(tempfile.gettempdir()) / "zoom-videosdk-harness-media"
     folder.mkdir(parents=True, exist_ok=True)
     if kind == "camera":
-        return media_files.video_file(folder, pattern=clip)
-    return media_files.audio_file(folder, frequency=0.0 if clip == "silence" else 440.0)
+        return video_file(folder, pattern=clip)
+    return audio_file(folder, frequency=0.0 if clip == "silence" else 440.0)
 
 
 def media_world(

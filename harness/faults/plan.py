@@ -10,8 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# Each family by its module path, not through the package (whose __init__ imports this module).
+import harness.faults.assets as assets
+import harness.faults.devices as devices
+import harness.faults.firefox as firefox
+import harness.faults.permissions as permissions
+import harness.faults.platform as platform
+import harness.faults.session as session
+import harness.faults.system as system
 from harness.errors import HarnessError
-from harness.faults import assets, devices, firefox, permissions, platform, session, system
 from harness.faults.context_plan import ContextPlan
 from harness.faults.scripts import browser_script
 from harness.faults.target import FaultTarget
