@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { snapshotOf } from '../harness/sdk_scripts/package_snapshot.mjs';
-import { defaultPackageDir } from './videosdk_package.mjs';
+import { extractorArgs } from './videosdk_package.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ENUMS_JS = path.join(ROOT, 'harness', 'web', 'double', 'src', 'core', 'enums.js');
@@ -31,17 +31,6 @@ const OWNED_ELSEWHERE = new Set(['ExceptionCode']);
 function fail(message) {
   console.error(`extract_enums: ${message}`);
   process.exit(2);
-}
-
-function parseArgs(argv) {
-  const args = { mode: 'write', packageDir: null };
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--check') args.mode = 'check';
-    else if (argv[i] === '--print') args.mode = 'print';
-    else if (argv[i] === '--package') args.packageDir = path.resolve(argv[(i += 1)] ?? fail('--package needs a directory'));
-    else fail(`unknown argument ${argv[i]} (use --check, --print, --package DIR)`);
-  }
-  return args;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -78,10 +67,9 @@ function outputs(snapshot) {
 }
 
 function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = extractorArgs(process.argv.slice(2), fail);
   let snapshot;
   try {
-    args.packageDir ??= defaultPackageDir();
     snapshot = snapshotOf(args.packageDir);
   } catch (error) {
     fail(error.message);

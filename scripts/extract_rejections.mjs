@@ -23,7 +23,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultPackageDir } from './videosdk_package.mjs';
+import { extractorArgs } from './videosdk_package.mjs';
 import { Program, enclosingName } from './rejections/program.mjs';
 import { Evaluator } from './rejections/evaluate.mjs';
 import { rejectionObjects, rejectionsOf } from './rejections/find.mjs';
@@ -37,18 +37,6 @@ const MAX_PLACEHOLDER = 120;
 function fail(message) {
   console.error(`extract_rejections: ${message}`);
   process.exit(2);
-}
-
-function parseArgs(argv) {
-  const args = { mode: 'write', packageDir: null };
-  for (let i = 0; i < argv.length; i += 1) {
-    if (argv[i] === '--check') args.mode = 'check';
-    else if (argv[i] === '--print') args.mode = 'print';
-    else if (argv[i] === '--package') args.packageDir = path.resolve(argv[(i += 1)] ?? fail('--package needs a directory'));
-    else fail(`unknown argument ${argv[i]} (use --check, --print, --package DIR)`);
-  }
-  args.packageDir ??= defaultPackageDir();
-  return args;
 }
 
 // Character offsets → byte offsets of the UTF-8 file.
@@ -180,7 +168,7 @@ function tableOf(packageDir) {
 }
 
 function main() {
-  const args = parseArgs(process.argv.slice(2));
+  const args = extractorArgs(process.argv.slice(2), fail);
   if (!fs.existsSync(path.join(args.packageDir, RUNTIME))) fail(`${args.packageDir} is not an installed @zoom/videosdk (\`harness versions install real\`)`);
   const table = tableOf(args.packageDir);
   const text = `${JSON.stringify(table, null, 1)}\n`;

@@ -19,3 +19,23 @@ export function defaultPackageDir() {
     throw new Error(`cannot locate @zoom/videosdk: \`${harness} versions path\` failed (${error.message.split('\n')[0]}); give --package DIR or set HARNESS_VIDEOSDK_DIR`);
   }
 }
+
+// The extractors' command line: `--check`, `--print` (else write), `--package DIR` (else defaultPackageDir()).
+// `fail(message)` ends the script with its one line.
+export function extractorArgs(argv, fail) {
+  const args = { mode: 'write', packageDir: null };
+  for (let i = 0; i < argv.length; i += 1) {
+    if (argv[i] === '--check') args.mode = 'check';
+    else if (argv[i] === '--print') args.mode = 'print';
+    else if (argv[i] === '--package') args.packageDir = path.resolve(argv[(i += 1)] ?? fail('--package needs a directory'));
+    else fail(`unknown argument ${argv[i]} (use --check, --print, --package DIR)`);
+  }
+  if (args.packageDir === null) {
+    try {
+      args.packageDir = defaultPackageDir();
+    } catch (error) {
+      fail(error.message);
+    }
+  }
+  return args;
+}
