@@ -197,13 +197,19 @@ def _ends_on_time(ask: Ask, opening: int, options: Mapping[str, Any]) -> Any:
     return timer
 
 
-def assign(ask: Ask) -> Decision:
-    require_privileged(ask, "assign participants")
+def _placing(ask: Ask, doing: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
+    """The checks of putting a participant in a room, in order (privilege, open, the room, the participant):
+    the rooms, the room and the participant."""
+    require_privileged(ask, doing)
     if _status(ask) != IN_PROGRESS:
         raise Refused(STATE, "the subsessions are not open")
     rooms = _rooms(ask)
     room = _room(rooms, ask.args.get("subsessionId"))
-    user = _user(ask, ask.args.get("userId"))
+    return rooms, room, _user(ask, ask.args.get("userId"))
+
+
+def assign(ask: Ask) -> Decision:
+    rooms, room, user = _placing(ask, "assign participants")
     if _assigned(rooms, user["userId"]) is not None:
         raise Refused(STATE, "the participant is assigned already")
     action = "join" if _options(ask).get("isAutoJoinSubsession") else "invite"
@@ -212,12 +218,7 @@ def assign(ask: Ask) -> Decision:
 
 
 def move(ask: Ask) -> Decision:
-    require_privileged(ask, "move participants")
-    if _status(ask) != IN_PROGRESS:
-        raise Refused(STATE, "the subsessions are not open")
-    rooms = _rooms(ask)
-    room = _room(rooms, ask.args.get("subsessionId"))
-    user = _user(ask, ask.args.get("userId"))
+    rooms, room, user = _placing(ask, "move participants")
     changes = {"rooms": _with(rooms, user, room["subsessionId"])}
     return Decision({FEATURE: changes}, direct=[_call_in(ask, user["userId"], room, "move")])
 
