@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SubsessionStatus } from '../../src/features/subsession/client.js';
 import { installMediaDevices } from '../support/media-stub.js';
-import { MemberRoom, turns } from '../support/room-stub.js';
+import { MemberRoom, turns, timesOutAfter } from '../support/room-stub.js';
 
 const ACCOUNT = { subsessions: true, subsession_broadcast: true, subsession_broadcast_voice: true, max_participants: 5000 };
 
@@ -169,12 +169,6 @@ test('an assignment the back end refuses (the rooms are not open) times out afte
   service.refusing.add('subsession.assign');
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const assigned = host.subsession.assignUserToSubsession(late.user.userId, rooms[0].subsessionId);
-  await turns(40);
-  t.mock.timers.tick(10000);
-  t.mock.timers.reset();
-  await assert.rejects(assigned, (error) => {
-    assert.deepEqual(error, { type: 'OPERATION_TIMEOUT', errorCode: 1 });
-    return true;
-  });
+  await timesOutAfter(t, assigned, 10000);
 });
 
