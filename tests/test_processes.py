@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.processes import children, end_children
+from harness.processes import children
 
 CATALOG = Path(__file__).resolve().parents[1] / "harness" / "scenarios"
 MARK = "HARNESS_PROCESS_TEST_MARK"
@@ -128,9 +128,10 @@ def test_nothing_an_interrupted_run_started_is_left(tmp_path: Path, signum: int)
     assert left_after(mark) == []
 
 
-def test_end_children_is_a_no_op_in_this_test_process_only_through_the_owner() -> None:
+def test_only_the_first_run_in_a_process_owns_the_cleanup() -> None:
     """The run around the tests owns the cleanup; a nested pytest (in-process) must not end its children."""
-    from harness.processes import adopt_orphans
+    from harness.processes import adopt_orphans, owns
 
-    assert adopt_orphans(object()) is False  # already owned by this process's own pytest run
-    assert callable(end_children)
+    nested = object()
+    assert adopt_orphans(nested) is False  # already owned by this process's own pytest run
+    assert not owns(nested)
