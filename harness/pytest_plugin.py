@@ -296,8 +296,9 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
     item = request.node
     assert isinstance(item, ScenarioItem)
     config = request.config
+    tracing, detail = tracing_mode(config)
     artifacts = Artifacts(
-        Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"), tracing_mode(config)
+        Path(config.getoption("output")), item.nodeid, config.getoption("screenshot"), tracing, detail
     )
     app = harness_runtime.app
     context = RunContext(
@@ -329,10 +330,13 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
         artifacts.write_summary(summarise(item, run) | {"outcome": outcome, "message": message})
 
 
-def tracing_mode(config: pytest.Config) -> str:
-    """pytest-playwright's --tracing; when not given, retain-on-failure (a failing run keeps its trace)."""
+def tracing_mode(config: pytest.Config) -> tuple[str, bool]:
+    """pytest-playwright's --tracing, and whether its traces hold DOM snapshots and a screencast.
+
+    Not given: retain-on-failure, lean (a failing run keeps a trace of its actions, console and network, and
+    its screenshots); given, the trace is Playwright's whole one."""
     given = any(arg == "--tracing" or arg.startswith("--tracing=") for arg in config.invocation_params.args)
-    return str(config.getoption("tracing")) if given else "retain-on-failure"
+    return (str(config.getoption("tracing")), True) if given else ("retain-on-failure", False)
 
 
 def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:

@@ -36,7 +36,8 @@ __all__ = ["SDK_EVENTS", "RunContext", "ScenarioRun", "SdkProfile", "needs_zoom"
 
 T = TypeVar("T")
 HANG_GRACE = 5.0
-POLL_MS = 20
+POLL_MS = 20  # the wait between two probes while no document is there to wait on
+CHANGE_WAIT_MS = 250  # the longest wait for a change before a probe asks again anyway
 MAX_APP_CALLS = 12  # the app's latest calls shown in a failure
 SDK_EVENTS = EVENTS  # the probe subscribes to every event the typings declare
 
@@ -221,16 +222,46 @@ class ScenarioRun:
     def poll(self, participant: ParticipantPage, probe: Callable[[], T | None], wait: float) -> T | None:
         """Call `probe` until it returns a value or `wait` (and the scenario's timeout) runs out.
 
-        Sleeps through Playwright, not time.sleep, so routed WebSocket traffic keeps flowing meanwhile.
+        Between two calls it waits in the page for the probe's change count to move (a record, a settled call,
+        a change of the document), at most CHANGE_WAIT_MS; through Playwright, not time.sleep, so routed
+        WebSocket traffic keeps flowing meanwhile.
         """
         end = time.monotonic() + min(wait, self.remaining())
+        page = self.page(participant)
         while True:
+            mark = page_changes(page)
             value = probe()
             if value is not None:
                 return value
-            if time.monotonic() >= end:
+            left_ms = (end - time.monotonic()) * 1000
+            if left_ms <= 0:
                 return None
-            self.page(participant).wait_for_timeout(POLL_MS)
+            wait_for_change(page, mark, min(left_ms, CHANGE_WAIT_MS))
+
+
+def page_changes(page: Page) -> int | None:
+    """The probe's change count, or None between two documents (or before the probe is in)."""
+    try:
+        count = page.evaluate("() => window.__harness ? window.__harness.changes() : null")
+    except PlaywrightError:
+        if page.is_closed():
+            raise
+        return None
+    return count if isinstance(count, int) else None
+
+
+def wait_for_change(page: Page, mark: int | None, ms: float) -> None:
+    """Until the page's change count is no longer `mark`, or `ms` (real time) ran out."""
+    if mark is None:
+        page.wait_for_timeout(min(ms, POLL_MS))
+        return
+    try:
+        page.evaluate(
+            "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null", [mark, round(ms)]
+        )
+    except PlaywrightError:  # the document went away meanwhile: the probe asks the next one
+        if page.is_closed():
+            raise
 
 
 def first_line(error: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,10 @@ def test_repeat_junit_html_and_trace(pytester: pytest.Pytester, tmp_path: Path) 
     assert "Code coverage" in page and "camera-wrong[chromium]" in page and "VIDEO_CAMERA_PERMISSION_DENIED" in page
     traces = list((pytester.path / "out").rglob("trace-me.zip"))
     assert traces and all("camera-wrong" in str(trace) for trace in traces), "only failing runs keep a trace"
+    with zipfile.ZipFile(traces[0]) as trace:
+        events = trace.read("trace.trace").decode()
+    assert '"type":"console"' in events or '"type":"before"' in events, "the lean trace holds the actions"
+    assert "screencast-frame" not in events and "frame-snapshot" not in events, "no screencast or DOM snapshots"
 
 
 def test_flaky_variants_are_those_whose_outcome_changed() -> None:

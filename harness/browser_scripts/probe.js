@@ -33,7 +33,26 @@
   };
   const NAMESPACE = 'ZoomVideo';
   const records = [];
-  const results = new Map();
+  // Bumped by every record, every settled call and every change of the document: the harness waits in the page
+  // for it to move (one round trip per change) instead of asking again and again.
+  let changes = 0;
+  let waiters = [];
+  const realSetTimeout = window.setTimeout.bind(window); // taken before a virtual clock replaces it
+  function changed() {
+    changes += 1;
+    const woken = waiters;
+    waiters = [];
+    woken.forEach((wake) => wake());
+  }
+  const results = new (class extends Map {
+    set(key, value) {
+      changed();
+      return super.set(key, value);
+    }
+  })();
+  if (typeof MutationObserver === 'function') {
+    new MutationObserver(changed).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+  }
   const instrumented = new WeakSet();
   let seq = 0;
   let callSeq = 0;
@@ -54,6 +73,7 @@
 
   function record(kind, data) {
     records.push(Object.assign({ seq: ++seq, t: realNow(), vt: Date.now(), kind }, data));
+    changed();
   }
 
   // A JSON-safe copy: SDK rejections are plain objects, but may carry a DOMException or a cycle.
@@ -383,6 +403,18 @@
     },
     hasClient() {
       return !!currentClient();
+    },
+    changes() {
+      return changes;
+    },
+    // Settles once the change count is no longer `mark`, or after `ms` of real time.
+    changedSince(mark, ms) {
+      if (changes !== mark) return Promise.resolve(changes);
+      return new Promise((resolve) => {
+        const wake = () => resolve(changes);
+        waiters.push(wake);
+        realSetTimeout(wake, ms);
+      });
     },
   });
 })(__CONFIG__);

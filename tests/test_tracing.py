@@ -1,0 +1,51 @@
+"""What a run's trace holds: lean by default (actions, console, network), whole when --tracing is given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from harness.artifacts import Artifacts
+from harness.pytest_plugin import tracing_mode
+
+
+class Tracing:
+    def __init__(self) -> None:
+        self.started: dict[str, Any] | None = None
+
+    def start(self, **options: Any) -> None:
+        self.started = options
+
+
+def config(*args: str, tracing: str = "off") -> Any:
+    return SimpleNamespace(invocation_params=SimpleNamespace(args=args), getoption=lambda name: tracing)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), ("retain-on-failure", False)),
+        (("--tracing", "retain-on-failure"), ("retain-on-failure", True)),
+        (("--tracing=on",), ("on", True)),
+    ],
+)
+def test_tracing_mode_is_lean_only_when_not_asked_for(args: tuple[str, ...], expected: tuple[str, bool]) -> None:
+    assert tracing_mode(config(*args, tracing=expected[0])) == expected
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_the_trace_holds_snapshots_and_screencast_only_with_detail(tmp_path: Path, detail: bool) -> None:
+    tracing = Tracing()
+    Artifacts(tmp_path, "t", tracing="retain-on-failure", trace_detail=detail).start_trace(
+        SimpleNamespace(tracing=tracing)  # type: ignore[arg-type]
+    )
+    assert tracing.started == {"screenshots": detail, "snapshots": detail}
+
+
+def test_no_trace_is_started_when_tracing_is_off(tmp_path: Path) -> None:
+    tracing = Tracing()
+    Artifacts(tmp_path, "t", tracing="off").start_trace(SimpleNamespace(tracing=tracing))  # type: ignore[arg-type]
+    assert tracing.started is None
