@@ -54,8 +54,8 @@ class Artifacts:
         self.folder = root / folder_name(test_id) if root is not None else None
         self.screenshot = screenshot
         self.tracing = tracing if self.folder is not None else "off"  # on | off | retain-on-failure
-        # With detail, a trace also holds DOM snapshots and a screencast: about a quarter of a run's CPU
-        # (measured over the catalog on two cores). Without, it holds the actions, console and network.
+        # With detail, a trace also holds the network, DOM snapshots and a screencast: about a quarter of a
+        # run's CPU (measured over the catalog on two cores). Without, the actions and the console.
         self.trace_detail = trace_detail
         self.problems: list[str] = []
 

@@ -333,7 +333,7 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
 def tracing_mode(config: pytest.Config) -> tuple[str, bool]:
     """pytest-playwright's --tracing, and whether its traces hold DOM snapshots and a screencast.
 
-    Not given: retain-on-failure, lean (a failing run keeps a trace of its actions, console and network, and
+    Not given: retain-on-failure, lean (a failing run keeps a trace of its actions and console, and
     its screenshots); given, the trace is Playwright's whole one."""
     given = any(arg == "--tracing" or arg.startswith("--tracing=") for arg in config.invocation_params.args)
     return (str(config.getoption("tracing")), True) if given else ("retain-on-failure", False)

@@ -14,7 +14,7 @@ import pytest
 from harness.catalog import codes
 from harness.paths import web_dir
 from harness.sdk_packages import PACKAGE_DIR_ENV, package_dir, pinned
-from harness.service.bundle import BundleError, build_umd
+from harness.service.bundle import BundleError, build_umd, cached_umd
 
 DOUBLE = web_dir() / "double"
 node = shutil.which("node")
@@ -89,6 +89,17 @@ def test_bundler_follows_relative_imports_across_folders(tmp_path: Path) -> None
     run = subprocess.run([node or "node", "-e", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "hello core"
+
+
+def test_the_served_bundle_is_built_again_only_when_a_module_changed(tmp_path: Path) -> None:
+    _write(
+        tmp_path, {"index.js": "import { b } from './src/b.js';\nexport { b };\n", "src/b.js": "export const b = 1;\n"}
+    )
+    first = cached_umd(tmp_path)
+    assert cached_umd(tmp_path) is first, "nothing changed: the same text, not built again"
+    (tmp_path / "src" / "b.js").write_text("export const b = 22;\n", encoding="utf-8")
+    changed = cached_umd(tmp_path)
+    assert "b = 22" in changed and changed == build_umd(tmp_path)
 
 
 def test_bundler_refuses_import_cycles_and_imports_outside_its_folder(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""What a run's trace holds: lean by default (actions, console, network), whole when --tracing is given."""
+"""What a run's trace holds: lean by default (actions and console), whole when --tracing is given."""
 
 from __future__ import annotations
 

@@ -45,6 +45,22 @@ def build_umd(root: Path, entry: str = "index.js", global_name: str = "WebVideoS
     )
 
 
+_built: dict[Path, tuple[tuple[tuple[str, int, int], ...], str]] = {}
+
+
+def cached_umd(root: Path) -> str:
+    """build_umd(root), built again only when a file under `root` changed: every page load of the sample app
+    asks for it, and building takes tens of milliseconds of the service's (and the harness's) process."""
+    files = [*root.glob("*.js*"), *(root / "src").rglob("*.js*")]
+    stamp = tuple(sorted((str(path), st.st_mtime_ns, st.st_size) for path in files for st in [path.stat()]))
+    known = _built.get(root)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    text = build_umd(root)
+    _built[root] = (stamp, text)
+    return text
+
+
 def _collect(root: Path, name: str, modules: dict[str, str], chain: tuple[str, ...] = ()) -> None:
     # A module's exports are filled in at its end, so an import cycle would hand the first module's
     # imports undefined in the UMD form (ES modules would not): refused, like any form it cannot keep.

@@ -26,7 +26,7 @@ from harness.errors import HarnessError
 from harness.paths import web_dir
 from harness.sdk_packages import dist_dir
 from harness.service import live, media
-from harness.service.bundle import BundleError, build_umd
+from harness.service.bundle import BundleError, cached_umd
 from harness.service.jwt_rules import verify_token
 from harness.service.origins import AppFiles, isolation_headers
 from harness.service.protocol import SessionProtocol
@@ -90,7 +90,7 @@ class _Routes:
 
     async def double_umd(self, request: web.Request) -> web.StreamResponse:
         try:
-            text = build_umd(web_dir() / "double")
+            text = cached_umd(web_dir() / "double")
         except BundleError as error:
             return web.Response(status=500, text=f"/* {error} */", content_type="application/javascript")
         return web.Response(text=text, content_type="application/javascript", headers={"Cache-Control": "no-store"})
