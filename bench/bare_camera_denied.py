@@ -3,8 +3,9 @@
     .venv/bin/python bench/bare_camera_denied.py [--runs N]    (N > 1: also the warm median, one browser)
 
 It starts the session service (the back end a join needs), launches Chromium with the camera not granted and a
-fake camera present, opens a page of the service, imports the SDK double, inits, joins through the service,
-calls `stream.startVideo()` and checks the 6100 it rejects with, then `stream.startAudio()`. It prints one JSON
+fake camera present, opens the same page the scenario drives (the sample app, which loads the SDK double as one
+script) and waits until it is ready, then with the client the page made: inits, joins through the service, calls
+`stream.startVideo()` and checks the 6100 it rejects with, then `stream.startAudio()`. It prints one JSON
 line: `{"cold_s": ..., "warm_s": [...]}` (cold: from process start to the check, including imports).
 """
 
@@ -24,9 +25,8 @@ from harness.service.server import SessionService  # noqa: E402
 
 SCRIPT = """async () => {
   try {
-  const { default: ZoomVideo } = await import('/double/index.js');
   const answer = await (await fetch('/api/token?topic=camera-check&role=1')).json();
-  const client = ZoomVideo.createClient();
+  const client = window.zmClient;
   await client.init('en-US', location.origin + '/double/lib', { patchJsMedia: true });
   await client.join('camera-check', answer.token, 'alice');
   const stream = client.getMediaStream();
@@ -43,7 +43,8 @@ def once(browser: Browser, base_url: str) -> None:
     context = browser.new_context(permissions=["microphone"])
     try:
         page = context.new_page()
-        page.goto(f"{base_url}/pages/blank.html")
+        page.goto(f"{base_url}/app/index.html?sdk=double")
+        page.wait_for_selector("body[data-ready]", state="attached")
         code = page.evaluate(SCRIPT)
         if code != 6100:
             raise SystemExit(f"bare script: startVideo gave {code!r}, not 6100")

@@ -228,15 +228,15 @@ class ScenarioRun:
         """
         end = time.monotonic() + min(wait, self.remaining())
         page = self.page(participant)
+        mark = page_changes(page)  # read before each probe, so no change can slip between a probe and its wait
         while True:
-            mark = page_changes(page)
             value = probe()
             if value is not None:
                 return value
             left_ms = (end - time.monotonic()) * 1000
             if left_ms <= 0:
                 return None
-            wait_for_change(page, mark, min(left_ms, CHANGE_WAIT_MS))
+            mark = wait_for_change(page, mark, min(left_ms, CHANGE_WAIT_MS))
 
 
 def page_changes(page: Page) -> int | None:
@@ -250,18 +250,20 @@ def page_changes(page: Page) -> int | None:
     return count if isinstance(count, int) else None
 
 
-def wait_for_change(page: Page, mark: int | None, ms: float) -> None:
-    """Until the page's change count is no longer `mark`, or `ms` (real time) ran out."""
+def wait_for_change(page: Page, mark: int | None, ms: float) -> int | None:
+    """Until the page's change count is no longer `mark`, or `ms` (real time) ran out; the count then."""
     if mark is None:
         page.wait_for_timeout(min(ms, POLL_MS))
-        return
+        return page_changes(page)
     try:
-        page.evaluate(
+        count = page.evaluate(
             "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null", [mark, round(ms)]
         )
     except PlaywrightError:  # the document went away meanwhile: the probe asks the next one
         if page.is_closed():
             raise
+        return None
+    return count if isinstance(count, int) else None
 
 
 def first_line(error: BaseException) -> str:

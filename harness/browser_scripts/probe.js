@@ -46,8 +46,9 @@
   }
   const results = new (class extends Map {
     set(key, value) {
-      changed();
-      return super.set(key, value);
+      super.set(key, value);
+      changed(); // after the outcome is in: a woken waiter reads it
+      return this;
     }
   })();
   if (typeof MutationObserver === 'function') {
@@ -406,6 +407,25 @@
     },
     changes() {
       return changes;
+    },
+    // Settles with call `id`'s outcome as soon as it has one, or with null after `ms` of real time.
+    settled(id, ms) {
+      if (results.has(id)) return Promise.resolve(results.get(id));
+      return new Promise((resolve) => {
+        let done = false;
+        const check = () => {
+          if (done) return;
+          if (results.has(id)) {
+            done = true;
+            resolve(results.get(id));
+          } else waiters.push(check);
+        };
+        waiters.push(check);
+        realSetTimeout(() => {
+          done = true;
+          resolve(results.has(id) ? results.get(id) : null);
+        }, ms);
+      });
     },
     // Settles once the change count is no longer `mark`, or after `ms` of real time.
     changedSince(mark, ms) {

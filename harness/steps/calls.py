@@ -3,11 +3,8 @@ the probe's wrappers, wait for their settlement, and check it against the step's
 
 from __future__ import annotations
 
-import functools
 import time
 from typing import Any
-
-from playwright.sync_api import Page
 
 from harness.durations import format_duration
 from harness.errors import HarnessError
@@ -15,6 +12,8 @@ from harness.expectations import near_misses, show_outcome, subset_match
 from harness.participant import ParticipantPage
 from harness.scenario.model import ErrorPattern, Step
 from harness.steps.run import DEFAULT_CALL_WAIT, Run
+
+SETTLE_WAIT = 1.0  # seconds one wait in the page lasts at most; then the harness checks its deadlines and asks again
 
 
 def sdk_call(run: Run, participant: ParticipantPage, step: Step, path: str, args: list[Any]) -> dict[str, Any]:
@@ -39,9 +38,7 @@ def call_outcome(
     run: Run, participant: ParticipantPage, step: Step, path: str, call_id: int, wait: float, end: float
 ) -> dict[str, Any]:
     """A started call's settlement, waited for until `end` (monotonic); `wait` is the bound it names."""
-    page = run.page(participant)
-    left = max(0.0, end - time.monotonic())
-    outcome = run.poll(participant, functools.partial(call_result, page, call_id), left)
+    outcome = settled(run, participant, call_id, max(0.0, end - time.monotonic()))
     if outcome is None:
         raise run.failure(step, f"{path} neither resolved nor rejected within {format_duration(wait)}")
     if outcome["status"] == "harness-error":
@@ -49,10 +46,19 @@ def call_outcome(
     return dict(outcome)
 
 
-def call_result(page: Page, call_id: int) -> dict[str, Any] | None:
-    """A started call's outcome, or None while it is pending."""
-    result: dict[str, Any] | None = page.evaluate("id => window.__harness.result(id)", call_id)
-    return result
+def settled(run: Run, participant: ParticipantPage, call_id: int, wait: float) -> dict[str, Any] | None:
+    """A started call's outcome as soon as the page has it (the page waits for it: one round trip, not a
+    poll), or None once `wait` (or the scenario's timeout) ran out."""
+    page = run.page(participant)
+    end = time.monotonic() + min(wait, run.remaining())
+    while True:
+        ms = round(max(0.0, min(end - time.monotonic(), SETTLE_WAIT)) * 1000)
+        result: dict[str, Any] | None = page.evaluate("([id, ms]) => window.__harness.settled(id, ms)", [call_id, ms])
+        if result is not None:
+            return result
+        if time.monotonic() >= end:
+            return None
+        run.remaining()  # ends the run once the scenario's timeout ran out
 
 
 def check_outcome(run: Run, step: Step, outcome: dict[str, Any]) -> None:

@@ -4,7 +4,6 @@ uncaught errors (`wait_for_page_error`), which some SDK calls leave behind inste
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from harness.durations import format_duration
@@ -12,7 +11,7 @@ from harness.errors import HarnessError
 from harness.expectations import subset_match
 from harness.participant import ParticipantPage
 from harness.scenario.model import Step
-from harness.steps.calls import call_result, check_outcome
+from harness.steps.calls import check_outcome, settled
 from harness.steps.run import DEFAULT_EVENT_WAIT, Run
 
 
@@ -81,7 +80,7 @@ def check_reactions(run: Run) -> None:
         name, match = step.params["name"], step.params["match"]
         wait = step.within or DEFAULT_EVENT_WAIT
         page = run.page(participant)
-        outcome = run.poll(participant, functools.partial(call_result, page, call_id), wait)
+        outcome = settled(run, participant, call_id, wait)
         if outcome is None:
             heard = page.evaluate("id => window.__harness.heard(id)", call_id)
             if not heard:
