@@ -1,0 +1,86 @@
+// The shared screen's first frame: the share plays in a <video>; no `loadedmetadata` within 10 s is 301
+// (type 'sharing'), and the share goes on. A frame in time, or a share stopped first, reports nothing.
+import { test, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { FIRST_FRAME_MS } from '../../src/share/first-frame.js';
+import { eventsNamed } from '../support/room-stub.js';
+import { HTMLVideoElement, HTMLCanvasElement, installBrowser, picker, shareRoom, startShare } from '../support/share-room.js';
+
+const NO_FRAME = {
+  message: 'Oops! Something went wrong. Please close all browsers and rejoin the meeting.',
+  type: 'sharing',
+  code: 301,
+};
+
+beforeEach(() => installBrowser());
+
+// A <video> that hears events and records how it was asked to play.
+function videoElement() {
+  const element = new HTMLVideoElement();
+  const events = new EventTarget();
+  element.addEventListener = events.addEventListener.bind(events);
+  element.dispatchEvent = events.dispatchEvent.bind(events);
+  element.attributes = {};
+  element.setAttribute = (name, value) => (element.attributes[name] = value);
+  element.played = 0;
+  element.play = async () => {
+    element.played += 1;
+  };
+  return element;
+}
+
+async function sharing(t, element) {
+  const { service, members: [host] } = await shareRoom('host');
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  await startShare(service, host, undefined, element);
+  return { service, host };
+}
+
+test('a shared screen without a frame for 10 s: 301, and the share goes on', async (t) => {
+  const element = videoElement();
+  const { host } = await sharing(t, element);
+  assert.equal(host.stream.getShareStatus(), 'sharing');
+  assert.equal(element.srcObject, picker.shared[0]);
+  assert.equal(element.muted, true);
+  assert.equal(element.played, 1);
+  t.mock.timers.tick(FIRST_FRAME_MS - 1);
+  assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
+  t.mock.timers.tick(1);
+  assert.deepEqual(eventsNamed(host, 'active-media-failed'), [NO_FRAME]);
+  assert.equal(host.stream.getShareStatus(), 'sharing');
+});
+
+test('a first frame within 10 s: nothing', async (t) => {
+  const element = videoElement();
+  const { host } = await sharing(t, element);
+  t.mock.timers.tick(FIRST_FRAME_MS - 1);
+  element.dispatchEvent(new Event('loadedmetadata'));
+  t.mock.timers.tick(FIRST_FRAME_MS);
+  assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
+});
+
+test('a share stopped before the 10 s: nothing', async (t) => {
+  const { service, host } = await sharing(t, videoElement());
+  const stopped = host.stream.stopShareScreen();
+  await service.settle();
+  await stopped;
+  t.mock.timers.tick(FIRST_FRAME_MS);
+  assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
+});
+
+test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a <video> of its own, never shown', async (t) => {
+  installBrowser({ webCodecs: false });
+  const created = [];
+  globalThis.document = { createElement: (tag) => created.push([tag, videoElement()]) && created.at(-1)[1] };
+  t.after(() => delete globalThis.document);
+  const { host } = await sharing(t, new HTMLCanvasElement());
+  assert.equal(created.length, 1);
+  const [[tag, hidden]] = created;
+  assert.equal(tag, 'video');
+  assert.equal(hidden.srcObject, picker.shared[0]);
+  assert.equal(hidden.muted, true);
+  assert.equal(hidden.attributes.playsinline, '');
+  assert.equal(hidden.played, 1);
+  t.mock.timers.tick(FIRST_FRAME_MS);
+  assert.deepEqual(eventsNamed(host, 'active-media-failed'), [NO_FRAME]);
+});
