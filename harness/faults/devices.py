@@ -1,9 +1,9 @@
 """Media devices. Chromium's fake-device flag gives a camera and a microphone; `device-count=N` gives
 N cameras, and `device-count=0` is a real "no camera"; the file flags make the fake devices play a
 clip. What Chromium has no flag for (no microphone, a busy device, a dismissed prompt, a system-level
-denial, a device pulled out mid-call, a capture that stops mid-call, a device the system mutes) is produced by a script installed
-before the page loads that makes `navigator.mediaDevices` answer with Chromium's exact DOMExceptions
-(media_world.js).
+denial, a device pulled out mid-call, a capture that stops mid-call, a device the system mutes) is produced
+by a script installed before the page loads that makes `navigator.mediaDevices` answer with Chromium's exact
+DOMExceptions (media_world.js).
 
 The screen picker (getDisplayMedia): headless Chromium shows none, so the call waits forever unless a
 flag answers it. `--use-fake-ui-for-media-stream` picks Chromium's fake screen ("screen:-3:0", a
