@@ -168,6 +168,7 @@ class Step:
     location: Location
     participant: str
     expect_resolved: bool = False
+    expect_pending: bool = False  # `expect: pending`: the call has not settled when the step ends
     expect_error: ErrorPattern | None = None
     within: float | None = None
     args: tuple[Any, ...] = ()

@@ -49,6 +49,14 @@ def call_outcome(
     return dict(outcome)
 
 
+def check_pending(run: Run, participant: ParticipantPage, step: Step, path: str, call_id: int, end: float) -> None:
+    """`expect: pending`: the started call has neither resolved nor rejected by `end` (monotonic)."""
+    page = run.page(participant)
+    outcome = run.poll(participant, functools.partial(call_result, page, call_id), max(0.0, end - time.monotonic()))
+    if outcome is not None:
+        raise run.failure(step, f"expected {path} to stay pending", f"observed: it {show_outcome(outcome)}")
+
+
 def call_result(page: Page, call_id: int) -> dict[str, Any] | None:
     """A started call's outcome, or None while it is pending."""
     result: dict[str, Any] | None = page.evaluate("id => window.__harness.result(id)", call_id)

@@ -1,9 +1,10 @@
-// The shared screen's first frame: the share plays in a <video>; no `loadedmetadata` within 10 s is 301
-// (type 'sharing'), and the share goes on. A frame in time, or a share stopped first, reports nothing.
+// The shared screen's first frame: the share plays in a <video>; its `loadedmetadata` gives the size that
+// startShareScreen waits for and reports. None within 10 s is 301 (type 'sharing'): the share goes on and the
+// call stays pending. A frame in time, or a share stopped first, reports nothing.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { FIRST_FRAME_MS } from '../../src/share/first-frame.js';
-import { eventsNamed } from '../support/room-stub.js';
+import { eventsNamed, turns } from '../support/room-stub.js';
 import { HTMLVideoElement, HTMLCanvasElement, installBrowser, picker, shareRoom, startShare } from '../support/share-room.js';
 
 const NO_FRAME = {
@@ -29,16 +30,22 @@ function videoElement() {
   return element;
 }
 
+// Starts a share onto `element`; the call's outcome, as far as it got: 'pending', 'resolved' or the error.
 async function sharing(t, element) {
   const { service, members: [host] } = await shareRoom('host');
   t.mock.timers.enable({ apis: ['setTimeout'] });
-  await startShare(service, host, undefined, element);
-  return { service, host };
+  const outcome = { status: 'pending' };
+  startShare(service, host, undefined, element).then(
+    () => (outcome.status = 'resolved'),
+    (error) => (outcome.status = error),
+  );
+  await service.settle();
+  return { service, host, outcome };
 }
 
-test('a shared screen without a frame for 10 s: 301, and the share goes on', async (t) => {
+test('a shared screen without a frame for 10 s: 301, the share goes on, startShareScreen stays pending', async (t) => {
   const element = videoElement();
-  const { host } = await sharing(t, element);
+  const { host, outcome } = await sharing(t, element);
   assert.equal(host.stream.getShareStatus(), 'sharing');
   assert.equal(element.srcObject, picker.shared[0]);
   assert.equal(element.muted, true);
@@ -47,7 +54,23 @@ test('a shared screen without a frame for 10 s: 301, and the share goes on', asy
   assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
   t.mock.timers.tick(1);
   assert.deepEqual(eventsNamed(host, 'active-media-failed'), [NO_FRAME]);
+  await turns(20);
   assert.equal(host.stream.getShareStatus(), 'sharing');
+  assert.equal(outcome.status, 'pending');
+  assert.deepEqual(eventsNamed(host, 'share-content-dimension-change'), []);
+});
+
+test('the first frame resolves startShareScreen with the frame size as share-content-dimension-change', async (t) => {
+  const element = videoElement();
+  const { host, outcome } = await sharing(t, element);
+  assert.equal(outcome.status, 'pending');
+  Object.assign(element, { videoWidth: 1920, videoHeight: 1080 });
+  element.dispatchEvent(new Event('loadedmetadata'));
+  await turns(20);
+  assert.equal(outcome.status, 'resolved');
+  assert.deepEqual(eventsNamed(host, 'share-content-dimension-change'), [
+    { type: 'sended', width: 1920, height: 1080, userId: host.client.getCurrentUserInfo().userId },
+  ]);
 });
 
 test('a first frame within 10 s: nothing', async (t) => {
@@ -73,7 +96,7 @@ test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a <video>
   const created = [];
   globalThis.document = { createElement: (tag) => created.push([tag, videoElement()]) && created.at(-1)[1] };
   t.after(() => delete globalThis.document);
-  const { host } = await sharing(t, new HTMLCanvasElement());
+  const { host, outcome } = await sharing(t, new HTMLCanvasElement());
   assert.equal(created.length, 1);
   const [[tag, hidden]] = created;
   assert.equal(tag, 'video');
@@ -81,6 +104,9 @@ test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a <video>
   assert.equal(hidden.muted, true);
   assert.equal(hidden.attributes.playsinline, '');
   assert.equal(hidden.played, 1);
+  hidden.dispatchEvent(new Event('loadedmetadata'));
+  await turns(20);
+  assert.equal(outcome.status, 'resolved');
   t.mock.timers.tick(FIRST_FRAME_MS);
-  assert.deepEqual(eventsNamed(host, 'active-media-failed'), [NO_FRAME]);
+  assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
 });
