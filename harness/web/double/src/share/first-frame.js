@@ -1,6 +1,6 @@
 // The shared screen's first frame, as the 2.5.0 runtime waits for it (docs/fidelity.md, "active-media-failed"):
 // at share start the display stream plays in a <video> (the app's, when it passed one; else one of the SDK's
-// own, never shown). Its `loadedmetadata` gives the share's size, which startShareScreen waits for (with the
+// own, hidden). Its `loadedmetadata` gives the share's size, which startShareScreen waits for (with the
 // back end's answer) and reports as share-content-dimension-change. No `loadedmetadata` within 10 s → 301, type
 // 'sharing', throttled with 104/206; the share is not stopped and startShareScreen stays pending.
 import { isInstance } from '../core/platform.js';
@@ -40,7 +40,17 @@ function play(video, media) {
   if (playing && typeof playing.catch === 'function') playing.catch(() => {}); // a refused play only delays the frame
 }
 
+// The runtime's own: one `display: none` <video> with this id at the end of the body, reused by later shares.
+export const SHARING_VIDEO_ID = '__ZOOM_SDK_SHARING_VIDEO__';
+
 function hiddenVideo() {
   const page = globalThis.document;
-  return page && typeof page.createElement === 'function' ? page.createElement('video') : null;
+  if (!page || typeof page.createElement !== 'function') return null;
+  const found = typeof page.querySelector === 'function' ? page.querySelector(`#${SHARING_VIDEO_ID}`) : null;
+  if (found && found.tagName === 'VIDEO') return found;
+  const video = page.createElement('video');
+  video.id = SHARING_VIDEO_ID;
+  if (video.style) video.style.display = 'none';
+  if (page.body) page.body.appendChild(video);
+  return video;
 }

@@ -3,7 +3,7 @@
 // call stays pending. A frame in time, or a share stopped first, reports nothing.
 import { test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { FIRST_FRAME_MS } from '../../src/share/first-frame.js';
+import { FIRST_FRAME_MS, SHARING_VIDEO_ID } from '../../src/share/first-frame.js';
 import { eventsNamed, turns } from '../support/room-stub.js';
 import { HTMLVideoElement, HTMLCanvasElement, installBrowser, picker, shareRoom, startShare } from '../support/share-room.js';
 
@@ -22,6 +22,8 @@ function videoElement() {
   element.addEventListener = events.addEventListener.bind(events);
   element.dispatchEvent = events.dispatchEvent.bind(events);
   element.attributes = {};
+  element.style = {};
+  element.tagName = 'VIDEO';
   element.setAttribute = (name, value) => (element.attributes[name] = value);
   element.played = 0;
   element.play = async () => {
@@ -91,10 +93,15 @@ test('a share stopped before the 10 s: nothing', async (t) => {
   assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
 });
 
-test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a <video> of its own, never shown', async (t) => {
+test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a hidden <video> of its own, kept for the next share', async (t) => {
   installBrowser({ webCodecs: false });
   const created = [];
-  globalThis.document = { createElement: (tag) => created.push([tag, videoElement()]) && created.at(-1)[1] };
+  const body = [];
+  globalThis.document = {
+    createElement: (tag) => created.push([tag, videoElement()]) && created.at(-1)[1],
+    querySelector: (selector) => body.find((element) => `#${element.id}` === selector) || null,
+    body: { appendChild: (element) => body.push(element) },
+  };
   t.after(() => delete globalThis.document);
   const { host, outcome } = await sharing(t, new HTMLCanvasElement());
   assert.equal(created.length, 1);
@@ -104,9 +111,15 @@ test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a <video>
   assert.equal(hidden.muted, true);
   assert.equal(hidden.attributes.playsinline, '');
   assert.equal(hidden.played, 1);
+  assert.deepEqual([hidden.id, hidden.style.display, body], [SHARING_VIDEO_ID, 'none', [hidden]]);
   hidden.dispatchEvent(new Event('loadedmetadata'));
   await turns(20);
   assert.equal(outcome.status, 'resolved');
   t.mock.timers.tick(FIRST_FRAME_MS);
   assert.deepEqual(eventsNamed(host, 'active-media-failed'), []);
+  await host.stream.stopShareScreen();
+  host.stream.startShareScreen(new HTMLCanvasElement()).catch(() => {});
+  await turns(20);
+  assert.equal(created.length, 1);
+  assert.equal(hidden.srcObject, picker.shared[1]);
 });
