@@ -66,7 +66,8 @@ def media_failed_coverage(scenarios: list[Scenario]) -> list[CodeCoverage]:
     """One row per active-media-failed code: the scenarios that wait for that event with that code."""
     by_code: dict[int, list[str]] = {}
     for scenario in scenarios:
-        for step in scenario.steps:
+        # A together group's wait_for_event runs while its calls are pending: it counts as the scenario's wait.
+        for step in (inner for outer in scenario.steps for inner in (outer, *outer.calls())):
             params = step.params if step.action == "wait_for_event" and isinstance(step.params, dict) else {}
             code = (params.get("match") or {}).get("code") if params.get("name") == "active-media-failed" else None
             if isinstance(code, int) and scenario.name not in by_code.get(code, []):

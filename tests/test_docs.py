@@ -38,6 +38,14 @@ def test_coverage_json_shape() -> None:
     )
 
 
+def test_a_wait_inside_a_together_group_covers_its_code() -> None:
+    scenarios = [s for s in load_catalog(ROOT / "harness" / "scenarios") if s.name == "shared-window-delivers-nothing"]
+    [step] = [step for step in scenarios[0].steps if step.action == "together"]
+    assert any(inner.action == "wait_for_event" for inner in step.params), "the scenario still waits in its group"
+    row = next(row for row in media_failed_coverage(scenarios) if row.code == 301)
+    assert (row.status, row.scenarios) == ("covered", ["shared-window-delivers-nothing"])
+
+
 def test_every_unreachable_code_says_why_and_every_listed_code_is_real() -> None:
     scenarios = load_catalog(ROOT / "harness" / "scenarios")
     rows = coverage(scenarios) + media_failed_coverage(scenarios)

@@ -108,6 +108,38 @@ def test_device_stops_mid_session_ends_capture_and_stays_listed(
     assert page.evaluate(CAPTURE, track_kind) == "ok"
 
 
+# A live capture that logs what its track reports: `mute`, `unmute`, `ended`.
+WATCHED_CAPTURE = """async kind => {
+    window.log = [];
+    const stream = await navigator.mediaDevices.getUserMedia({[kind]: true});
+    window.track = stream.getTracks()[0];
+    for (const name of ['mute', 'unmute', 'ended']) track.addEventListener(name, () => log.push(name));
+    return track.muted;
+}"""
+
+
+@pytest.mark.parametrize(("kind", "state"), [("camera", "frozen"), ("microphone", "muted-by-system")])
+def test_device_muted_by_the_system_mid_session_mutes_live_tracks(world: BrowserWorld, kind: str, state: str) -> None:
+    page, participant = world.page(World())
+    track_kind = "video" if kind == "camera" else "audio"
+    assert page.evaluate(WATCHED_CAPTURE, track_kind) is False
+    apply_fault(participant, World(devices={kind: state}), world.env())
+    assert page.evaluate("() => [track.muted, track.readyState, log]") == [True, "live", ["mute"]]
+    # A capture meanwhile is handed out muted, without a `mute` event (it never was unmuted).
+    assert page.evaluate(WATCHED_CAPTURE, track_kind) is True
+    assert page.evaluate("() => log") == []
+    apply_fault(participant, World(devices={kind: "present"}), world.env())
+    # Both live tracks (the first capture's and the muted one's) unmute.
+    assert page.evaluate("() => [track.muted, log]") == [False, ["unmute", "unmute"]]
+    assert page.evaluate(WATCHED_CAPTURE, track_kind) is False
+
+
+def test_microphone_muted_by_the_system_before_the_page_loads(world: BrowserWorld) -> None:
+    page, _ = world.page(World(devices={"microphone": "muted-by-system"}))
+    assert page.evaluate(WATCHED_CAPTURE, "audio") is True
+    assert page.evaluate(WATCHED_CAPTURE, "video") is False
+
+
 def test_device_taken_by_another_program_mid_session(world: BrowserWorld) -> None:
     page, participant = world.page(World())
     assert page.evaluate(CAPTURE, "video") == "ok"

@@ -280,3 +280,22 @@ def test_page_errors_and_values_of_the_preview(pytester: pytest.Pytester, tmp_pa
             "*observed: it resolved with 0*",
         ]
     )
+
+
+def test_a_call_expected_pending_fails_when_it_settles(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    settles = tmp_path / "settles.yaml"
+    settles.write_text(
+        "name: settles\nsteps:\n"
+        "  - join: {topic: quick, name: quinn}\n"
+        "  - call: stream.startAudio\n    expect: pending\n"
+    )
+    result = run(pytester, "--scenario-file", str(settles))
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*failed at step 2 (call stream.startAudio)*settles.yaml:4:5*",
+            "*expected stream.startAudio to stay pending*",
+            "*observed: it resolved*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()

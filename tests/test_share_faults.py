@@ -144,6 +144,31 @@ def test_stop_sharing_from_the_browser_ends_the_shared_tracks(screens: ScreenWor
     assert page.evaluate(SHARE)["label"] == "screen:-3:0"
 
 
+# Shows the share in a <video> as the SDK does; says whether `loadedmetadata` came within `ms`.
+FIRST_FRAME_WITHIN = """async ms => {
+    const video = document.createElement('video');
+    video.muted = true;
+    const loaded = new Promise(done => video.addEventListener('loadedmetadata', () => done('loadedmetadata')));
+    video.srcObject = shared;
+    video.play().catch(() => {});
+    return Promise.race([loaded, new Promise(done => setTimeout(() => done('no frame'), ms))]);
+}"""
+
+
+def test_a_frozen_window_delivers_no_frame(screens: ScreenWorld, world: BrowserWorld) -> None:
+    page, participant = screens.page(World(permissions={"screen": "granted"}))
+    page.evaluate(SHARE)
+    assert page.evaluate(FIRST_FRAME_WITHIN, 3000) == "loadedmetadata"
+    apply_fault(participant, World(devices={"screen": "frozen"}), world.env())
+    shared = page.evaluate(SHARE, {"video": True, "audio": True})
+    assert shared["audio"] == 1
+    assert page.evaluate("() => shared.getVideoTracks()[0].readyState") == "live"
+    assert page.evaluate(FIRST_FRAME_WITHIN, 3000) == "no frame"
+    # "Stop sharing" still ends it.
+    apply_fault(participant, World(devices={"screen": "stopped"}), world.env())
+    page.wait_for_function("() => log.includes('ended')", timeout=5000)
+
+
 def test_no_get_display_media_stays_missing_under_the_screen_world(screens: ScreenWorld) -> None:
     page, _ = screens.page(World(permissions={"screen": "granted"}, platform={"get_display_media": False}))
     assert page.evaluate("() => 'getDisplayMedia' in navigator.mediaDevices") is False

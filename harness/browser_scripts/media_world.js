@@ -8,6 +8,11 @@
 // operating system's audio service restarting), and captures again when asked. The screen picker (getDisplayMedia): a person who cancels it, or an operating
 // system that refuses screen recording, gets Chromium's NotAllowedError; a shared screen stopped from the
 // browser's sharing bar ends its tracks. A screen the person picks is the browser's own answer.
+// A device the system mutes (a microphone muted in the operating system's settings, a camera that stops
+// delivering frames: Chromium then marks the capture track `muted`): tracks it hands out report
+// `muted === true`; live ones turn muted and fire `mute`, and fire `unmute` when it delivers again. A frozen
+// screen: the window the person picks delivers no frame (a minimized window), so a <video> showing it never
+// gets `loadedmetadata`.
 (function (config) {
   'use strict';
   if (window.__harnessMediaWorld) return; // installed once per document
@@ -22,6 +27,9 @@
   const realEnumerate = devices.enumerateDevices.bind(devices);
   const live = new Set(); // tracks handed to the page, so an unplug can end them
   const shared = new Set(); // tracks of a screen share, so "Stop sharing" can end them
+  const silenced = new Set(); // tracks the system muted, so delivering again can unmute them
+  // The state in which each kind's device delivers nothing while it stays plugged in and allowed.
+  const MUTED_STATE = { camera: 'frozen', microphone: 'muted-by-system' };
   // The running browser's own words (Chromium's unless the harness says otherwise).
   const messages = Object.assign({ notFound: 'Requested device not found' }, config.messages || {});
 
@@ -56,7 +64,13 @@
     const stream = await realGetUserMedia(constraints);
     for (const track of stream.getTracks()) {
       live.add(track);
-      track.addEventListener('ended', () => live.delete(track));
+      track.addEventListener('ended', () => {
+        live.delete(track);
+        silenced.delete(track);
+      });
+      // Captured from a device that delivers nothing: muted from the start, as Chromium hands it out (no
+      // `mute` event: the track never was unmuted).
+      if (mutedNow(kindOf(track))) silence(track);
     }
     dropStarted(stream);
     return stream;
@@ -70,13 +84,61 @@
       if (screen.permission === 'denied-by-system') {
         throw new DOMException('Permission denied by system', 'NotAllowedError');
       }
-      const stream = await realGetDisplayMedia(options);
+      const picked = await realGetDisplayMedia(options);
+      const stream = screen.device === 'frozen' ? frozen(picked) : picked;
       for (const track of stream.getTracks()) {
         shared.add(track);
         track.addEventListener('ended', () => shared.delete(track));
       }
       return stream;
     });
+  }
+
+  // The picked window delivers no frame: its video track is swapped for one nobody writes to (measured in
+  // Chromium: a <video> showing it stays at readyState 0, no `loadedmetadata`); its audio stays.
+  function frozen(picked) {
+    const still = [];
+    for (const track of picked.getVideoTracks()) {
+      track.stop();
+      still.push(silentVideoTrack());
+    }
+    return new MediaStream([...still, ...picked.getAudioTracks()]);
+  }
+
+  function silentVideoTrack() {
+    if (typeof MediaStreamTrackGenerator === 'function') return new MediaStreamTrackGenerator({ kind: 'video' });
+    return document.createElement('canvas').captureStream(0).getVideoTracks()[0]; // never drawn: no frame either
+  }
+
+  function kindOf(track) {
+    return track.kind === 'video' ? 'camera' : 'microphone';
+  }
+
+  function mutedNow(kind) {
+    return state[kind].device === MUTED_STATE[kind];
+  }
+
+  // `muted` is a prototype getter; an own property shadows it for this track only, and deleting it restores it.
+  function silence(track) {
+    Object.defineProperty(track, 'muted', { configurable: true, get: () => true });
+    silenced.add(track);
+  }
+
+  function muteLive(kind) {
+    for (const track of Array.from(live)) {
+      if (track.kind !== TRACK_KIND[kind] || silenced.has(track) || track.readyState === 'ended') continue;
+      silence(track);
+      track.dispatchEvent(new Event('mute'));
+    }
+  }
+
+  function unmuteLive(kind) {
+    for (const track of Array.from(silenced)) {
+      if (track.kind !== TRACK_KIND[kind]) continue;
+      silenced.delete(track);
+      delete track.muted;
+      if (track.readyState !== 'ended') track.dispatchEvent(new Event('unmute'));
+    }
   }
 
   // What the browser's "Stop sharing" button does: every shared track ends.
@@ -136,11 +198,14 @@
       for (const kind of Object.keys(change)) {
         if (kind === 'screen') {
           if (change.screen.device === 'stopped') stopSharing();
+          if (change.screen.device === 'frozen') screen.device = 'frozen'; // the windows picked from now on
           continue;
         }
         const wasGone = gone(kind);
         Object.assign(state[kind], change[kind]);
         if (gone(kind) || state[kind].device === 'stops') endTracks(kind);
+        if (mutedNow(kind)) muteLive(kind);
+        else unmuteLive(kind);
         listChanged = listChanged || wasGone !== gone(kind);
         if (kind === 'camera' && state.camera.device !== 'drops-when-started' && dropped.size) {
           dropped.clear(); // plugged in again (or into a powered port)

@@ -1,9 +1,9 @@
 """Media devices. Chromium's fake-device flag gives a camera and a microphone; `device-count=N` gives
 N cameras, and `device-count=0` is a real "no camera"; the file flags make the fake devices play a
 clip. What Chromium has no flag for (no microphone, a busy device, a dismissed prompt, a system-level
-denial, a device pulled out mid-call, a capture that stops mid-call) is produced by a script installed
-before the page loads that makes `navigator.mediaDevices` answer with Chromium's exact DOMExceptions
-(media_world.js).
+denial, a device pulled out mid-call, a capture that stops mid-call, a device the system mutes) is produced
+by a script installed before the page loads that makes `navigator.mediaDevices` answer with Chromium's exact
+DOMExceptions (media_world.js).
 
 The screen picker (getDisplayMedia): headless Chromium shows none, so the call waits forever unless a
 flag answers it. `--use-fake-ui-for-media-stream` picks Chromium's fake screen ("screen:-3:0", a
@@ -23,7 +23,7 @@ from typing import Any
 from harness.faults.media_files import audio_file, video_file
 from harness.faults.media_world import FAKE_PICKER, scripted_states, update_media_world
 from harness.faults.target import FaultTarget
-from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, SCREEN
+from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, SCREEN, SYSTEM_MUTED
 
 FAKE_DEVICES = "--use-fake-device-for-media-stream"
 VIDEO_FILE = "--use-file-for-fake-video-capture"
@@ -76,7 +76,7 @@ def media_world(
         device = devices.get(kind, "present")
         # Chromium's flag already removes the camera; the script removes the microphone and marks busy
         # devices. Firefox removes either by pref (scripted_absence=False).
-        scripted_device = device in ("busy", "unlisted", DROPS_WHEN_STARTED)
+        scripted_device = device in ("busy", "unlisted", DROPS_WHEN_STARTED, *SYSTEM_MUTED)
         if scripted_device or (device == "absent" and kind == "microphone" and scripted_absence):
             entry["device"] = device
         if permissions.get(kind) in scripted:
@@ -90,6 +90,7 @@ def media_world(
 
 def change(participant: FaultTarget, devices: dict[str, str]) -> None:
     """Mid-session: a device becomes busy, is unplugged (its live tracks end and it leaves the list), stops (its
-    live tracks end, it stays listed and captures again), or comes back; a shared screen is stopped from the
-    browser's sharing bar (its tracks end)."""
+    live tracks end, it stays listed and captures again), is muted by the system (its live tracks turn muted and
+    fire `mute`; `present` again unmutes them), or comes back; a shared screen is stopped from the browser's
+    sharing bar (its tracks end), or freezes (windows picked from then on deliver no frame)."""
     update_media_world(participant, {kind: {"device": state} for kind, state in devices.items()})

@@ -9,7 +9,7 @@ world that did not happen.
 from __future__ import annotations
 
 from harness.browsers import PrefValue
-from harness.scenario.model import World
+from harness.scenario.model import SYSTEM_MUTED, World
 
 PERMISSION_PREF = {"camera": "permissions.default.camera", "microphone": "permissions.default.microphone"}
 MISSING_DEVICE_PREF = {"camera": "media.video_loopback_dev", "microphone": "media.audio_loopback_dev"}
@@ -52,6 +52,8 @@ def unsupported(world: World, *, mid_session: bool) -> str | None:
         )
     if mid_session and "stops" in world.devices.values():
         return "Firefox's fake devices cannot be stopped, and it does not deliver a scripted 'ended' to a capture track"
+    if any(state in SYSTEM_MUTED for state in world.devices.values()):
+        return "a capture track the system mutes is made by the media world script, measured in Chromium only"
     if "busy" in world.devices.values():
         return "the exception Firefox raises for a device held by another program has not been measured here"
     if any(count > 1 for count in world.device_counts.values()):

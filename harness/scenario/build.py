@@ -154,7 +154,8 @@ class _Builder:
             params=self.params(action, entries[action], (*path, action), index, participant),
             location=self.tree.where(path),
             participant=participant,
-            expect_resolved="expect" in entries,
+            expect_resolved=entries.get("expect") == "resolved",
+            expect_pending=entries.get("expect") == "pending",
             expect_error=self.pattern(entries["expect_error"], (*path, "expect_error"))
             if "expect_error" in entries
             else None,

@@ -12,8 +12,15 @@ from harness.scenario.schema import default
 # `drops-when-started`: a camera that falls off the computer as soon as it streams (a USB camera on a hub
 # without enough power resets); it leaves the device list and its track ends. Cameras only.
 DROPS_WHEN_STARTED = "drops-when-started"
+# A device the system mutes while it stays plugged in and allowed: its capture tracks report `muted` (and fire
+# `mute` when it happens mid-session). `frozen`: a camera that stops delivering frames (cameras only);
+# `muted-by-system`: a microphone muted in the operating system's settings (microphones only).
+FROZEN = "frozen"
+MUTED_BY_SYSTEM = "muted-by-system"
+SYSTEM_MUTED = (FROZEN, MUTED_BY_SYSTEM)
 # The screen picker of getDisplayMedia: `permissions.screen` is what the person answers in it (`given` only);
-# mid-session, `devices: {screen: stopped}` is the person clicking "Stop sharing" in the browser's sharing bar.
+# mid-session, `devices: {screen: stopped}` is the person clicking "Stop sharing" in the browser's sharing bar, and
+# `devices: {screen: frozen}` makes the windows picked from then on deliver no frame.
 SCREEN = "screen"
 # "Use and move your camera": the page may see and steer a pan/tilt/zoom camera (Chromium's fake camera
 # is one; without this permission a page sees a plain webcam). Not granted unless the scenario says so.
@@ -161,6 +168,7 @@ class Step:
     location: Location
     participant: str
     expect_resolved: bool = False
+    expect_pending: bool = False  # `expect: pending`: the call has not settled when the step ends
     expect_error: ErrorPattern | None = None
     within: float | None = None
     args: tuple[Any, ...] = ()

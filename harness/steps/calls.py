@@ -61,6 +61,13 @@ def settled(run: Run, participant: ParticipantPage, call_id: int, wait: float) -
         run.remaining()  # ends the run once the scenario's timeout ran out
 
 
+def check_pending(run: Run, participant: ParticipantPage, step: Step, path: str, call_id: int, end: float) -> None:
+    """`expect: pending`: the started call has neither resolved nor rejected by `end` (monotonic)."""
+    outcome = settled(run, participant, call_id, max(0.0, end - time.monotonic()))
+    if outcome is not None:
+        raise run.failure(step, f"expected {path} to stay pending", f"observed: it {show_outcome(outcome)}")
+
+
 def check_outcome(run: Run, step: Step, outcome: dict[str, Any]) -> None:
     status = outcome["status"]
     pattern = step.expect_error

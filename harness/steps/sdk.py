@@ -10,7 +10,7 @@ from harness.participant import ParticipantPage
 from harness.run_context import zoom_credentials
 from harness.scenario.model import Step
 from harness.service.tokens import mint_token
-from harness.steps.calls import call_outcome, check_outcome, sdk_call, start_calls
+from harness.steps.calls import call_outcome, check_outcome, check_pending, sdk_call, start_calls
 from harness.steps.run import DEFAULT_CALL_WAIT, Run
 
 ROLE_TYPE = {"host": 1, "manager": 1, "attendee": 0}
@@ -56,14 +56,22 @@ def signing_credentials(run: Run) -> tuple[str, str]:
     return zoom or (run.credentials.key, run.credentials.secret)
 
 
+# How long a call expected to stay pending is watched, unless the step says `within`.
+PENDING_WAIT = 1.0
+
+
 def call(run: Run, participant: ParticipantPage, step: Step) -> None:
+    if step.expect_pending:
+        [call_id] = start_calls(run, participant, step, [(step.params, list(step.args))])
+        check_pending(run, participant, step, step.params, call_id, time.monotonic() + (step.within or PENDING_WAIT))
+        return
     check_outcome(run, step, sdk_call(run, participant, step, step.params, list(step.args)))
 
 
 def together(run: Run, participant: ParticipantPage, step: Step) -> None:
     """Start every call of the group in one task of the page; then, while they are pending, its `wait_for_event`
     and `advance_clock` steps in their order (a call that times out on the SDK's own timer); then check each
-    call's outcome."""
+    call's outcome (a call expected pending: that it has not settled yet)."""
     subs = [sub for sub in step.params if sub.action in ("call", "leave")]
     calls = [(sub.params, list(sub.args)) if sub.action == "call" else leave_call(sub) for sub in subs]
     ids = start_calls(run, participant, step, calls)
@@ -73,6 +81,9 @@ def together(run: Run, participant: ParticipantPage, step: Step) -> None:
     wait = step.within or DEFAULT_CALL_WAIT
     end = time.monotonic() + wait
     for sub, call_id, (path, _) in zip(subs, ids, calls, strict=True):
+        if sub.expect_pending:  # still pending now that the group's other steps have run
+            check_pending(run, participant, sub, path, call_id, time.monotonic())
+            continue
         check_outcome(run, sub, call_outcome(run, participant, sub, path, call_id, wait, end))
 
 
