@@ -51,11 +51,13 @@ class Artifacts:
         self.tracing = tracing if self.folder is not None else "off"  # on | off | retain-on-failure
         self.problems: list[str] = []
 
-    def start_trace(self, context: BrowserContext) -> None:
+    def start_trace(self, context: BrowserContext, *, snapshots: bool = True) -> None:
+        """`snapshots=False` for a page nobody may have interacted with: Playwright takes DOM snapshots through
+        its evaluate, which counts as a user gesture in Chromium (measured)."""
         if self.tracing == "off":
             return
         try:
-            context.tracing.start(screenshots=True, snapshots=True)
+            context.tracing.start(screenshots=True, snapshots=snapshots)
         except PlaywrightError as error:
             self.report(f"could not start the Playwright trace: {str(error).splitlines()[0]}")
 

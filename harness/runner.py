@@ -114,12 +114,14 @@ class ScenarioRun:
         options.update(system.context_options(plan.system, self.ctx.browser, browser.version))
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        self.ctx.artifacts.start_trace(context)
+        self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free)
         participant = ParticipantPage(
             spec.name,
             spec.role,
             context,
-            NetworkController(context, path, {"media": self.ctx.service.media_port}),
+            NetworkController(
+                context, path, {"media": self.ctx.service.media_port}, route_sockets=not plan.gesture_free
+            ),
             dict(spec.given.permissions),
             plan,
         )

@@ -69,6 +69,7 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         http=world.http,
         system=dict(world.system),
         firewall=dict(world.firewall),
+        gesture_free=platform.gesture_free(world.platform),
     )
 
 

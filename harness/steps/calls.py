@@ -7,7 +7,6 @@ import functools
 import time
 from typing import Any
 
-from playwright.sync_api import Page
 
 from harness.durations import format_duration
 from harness.errors import HarnessError
@@ -28,7 +27,8 @@ def start_calls(run: Run, participant: ParticipantPage, step: Step, calls: list[
     ids = [next(run.call_ids) for _ in calls]
     for call_id in ids:
         run.call_steps[call_id] = step.index
-    run.page(participant).evaluate(
+    run.page(participant)
+    participant.evaluate(
         "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
         [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)],
     )
@@ -39,9 +39,9 @@ def call_outcome(
     run: Run, participant: ParticipantPage, step: Step, path: str, call_id: int, wait: float, end: float
 ) -> dict[str, Any]:
     """A started call's settlement, waited for until `end` (monotonic); `wait` is the bound it names."""
-    page = run.page(participant)
+    run.page(participant)
     left = max(0.0, end - time.monotonic())
-    outcome = run.poll(participant, functools.partial(call_result, page, call_id), left)
+    outcome = run.poll(participant, functools.partial(call_result, participant, call_id), left)
     if outcome is None:
         raise run.failure(step, f"{path} neither resolved nor rejected within {format_duration(wait)}")
     if outcome["status"] == "harness-error":
@@ -49,9 +49,9 @@ def call_outcome(
     return dict(outcome)
 
 
-def call_result(page: Page, call_id: int) -> dict[str, Any] | None:
+def call_result(participant: ParticipantPage, call_id: int) -> dict[str, Any] | None:
     """A started call's outcome, or None while it is pending."""
-    result: dict[str, Any] | None = page.evaluate("id => window.__harness.result(id)", call_id)
+    result: dict[str, Any] | None = participant.evaluate("id => window.__harness.result(id)", call_id)
     return result
 
 
