@@ -7,7 +7,6 @@ import functools
 import time
 from typing import Any
 
-
 from harness.durations import format_duration
 from harness.errors import HarnessError
 from harness.expectations import near_misses, show_outcome, subset_match
