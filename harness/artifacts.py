@@ -59,11 +59,13 @@ class Artifacts:
         self.trace_detail = trace_detail
         self.problems: list[str] = []
 
-    def start_trace(self, context: BrowserContext) -> None:
+    def start_trace(self, context: BrowserContext, *, snapshots: bool = True) -> None:
+        """`snapshots=False` for a page nobody may have interacted with: Playwright takes DOM snapshots through
+        its evaluate, which counts as a user gesture in Chromium (measured)."""
         if self.tracing == "off":
             return
         try:
-            context.tracing.start(screenshots=self.trace_detail, snapshots=self.trace_detail)
+            context.tracing.start(screenshots=self.trace_detail, snapshots=self.trace_detail and snapshots)
         except PlaywrightError as error:
             self.report(f"could not start the Playwright trace: {str(error).splitlines()[0]}")
 

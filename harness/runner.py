@@ -115,12 +115,14 @@ class ScenarioRun:
         options.update(system.context_options(plan.system, self.ctx.browser, browser.version))
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
-        self.ctx.artifacts.start_trace(context)
+        self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free)
         participant = ParticipantPage(
             spec.name,
             spec.role,
             context,
-            NetworkController(context, path, {"media": self.ctx.service.media_port}),
+            NetworkController(
+                context, path, {"media": self.ctx.service.media_port}, route_sockets=not plan.gesture_free
+            ),
             dict(spec.given.permissions),
             plan,
         )
@@ -227,8 +229,8 @@ class ScenarioRun:
         WebSocket traffic keeps flowing meanwhile.
         """
         end = time.monotonic() + min(wait, self.remaining())
-        page = self.page(participant)
-        mark = page_changes(page)  # read before each probe, so no change can slip between a probe and its wait
+        self.page(participant)  # opened before its first step
+        mark = page_changes(participant)  # read before each probe, so no change can slip between a probe and its wait
         while True:
             value = probe()
             if value is not None:
@@ -236,31 +238,32 @@ class ScenarioRun:
             left_ms = (end - time.monotonic()) * 1000
             if left_ms <= 0:
                 return None
-            mark = wait_for_change(page, mark, min(left_ms, CHANGE_WAIT_MS))
+            mark = wait_for_change(participant, mark, min(left_ms, CHANGE_WAIT_MS))
 
 
-def page_changes(page: Page) -> int | None:
+def page_changes(participant: ParticipantPage) -> int | None:
     """The probe's change count, or None between two documents (or before the probe is in)."""
     try:
-        count = page.evaluate("() => window.__harness ? window.__harness.changes() : null")
+        count = participant.evaluate("() => window.__harness ? window.__harness.changes() : null")
     except PlaywrightError:
-        if page.is_closed():
+        if participant.page is None or participant.page.is_closed():
             raise
         return None
     return count if isinstance(count, int) else None
 
 
-def wait_for_change(page: Page, mark: int | None, ms: float) -> int | None:
+def wait_for_change(participant: ParticipantPage, mark: int | None, ms: float) -> int | None:
     """Until the page's change count is no longer `mark`, or `ms` (real time) ran out; the count then."""
     if mark is None:
-        page.wait_for_timeout(min(ms, POLL_MS))
-        return page_changes(page)
+        if participant.page is not None:
+            participant.page.wait_for_timeout(min(ms, POLL_MS))
+        return page_changes(participant)
     try:
-        count = page.evaluate(
+        count = participant.evaluate(
             "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null", [mark, round(ms)]
         )
     except PlaywrightError:  # the document went away meanwhile: the probe asks the next one
-        if page.is_closed():
+        if participant.page is None or participant.page.is_closed():
             raise
         return None
     return count if isinstance(count, int) else None

@@ -39,7 +39,7 @@ class BrowserWorld:
             "me",
             "host",
             context,
-            NetworkController(context, path, {"media": self.service.media_port}),
+            NetworkController(context, path, {"media": self.service.media_port}, route_sockets=not plan.gesture_free),
             dict(world.permissions),
             plan,
         )

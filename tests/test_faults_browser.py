@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from browser_world import CAPTURE, INPUTS, BrowserWorld
+from playwright.sync_api import Error as PlaywrightError
 
 from harness.faults.media_world import update_media_world
 from harness.scenario.model import World
@@ -90,6 +91,35 @@ def test_scripted_media_conditions_use_chromiums_exact_exceptions(
 def test_platform_capabilities_removed_before_page_scripts(world: BrowserWorld) -> None:
     page, _ = world.page(World(platform={"webassembly": False, "media_devices": False}))
     assert page.evaluate("() => [typeof WebAssembly, 'mediaDevices' in navigator]") == ["undefined", False]
+
+
+def test_webgl_removed_in_the_browser(world: BrowserWorld) -> None:
+    webgl = "() => [!!document.createElement('canvas').getContext('webgl'), typeof WebGLRenderingContext]"
+    page, _ = world.page(World())
+    assert page.evaluate(webgl) == [True, "function"], "this headless Chromium has a software WebGL by default"
+    page, _ = world.page(World(platform={"webgl": False}))
+    assert page.evaluate(webgl)[0] is False
+
+
+PLAYBACK = (
+    "() => new Promise(done => { const context = new AudioContext(); "
+    "setTimeout(() => done([context.state, navigator.userActivation.hasBeenActive]), 300); })"
+)
+
+
+def test_autoplay_blocked_until_the_person_interacts(world: BrowserWorld) -> None:
+    _, participant = world.page(World(platform={"autoplay": False}))
+    assert participant.plan.gesture_free
+    assert participant.evaluate(PLAYBACK) == ["suspended", False], "the harness's own call is no user gesture"
+    page, _ = world.page(World())
+    assert page.evaluate(PLAYBACK) == ["running", True], "Playwright's evaluate counts as one"
+
+
+def test_gesture_free_evaluate_reports_a_throw(world: BrowserWorld) -> None:
+    _, participant = world.page(World(platform={"autoplay": False}))
+    assert participant.evaluate("value => value.n + 1", {"n": 41}) == 42
+    with pytest.raises(PlaywrightError, match="boom"):
+        participant.evaluate("() => { throw new Error('boom'); }")
 
 
 def test_assets_blocked_answer_404(world: BrowserWorld) -> None:

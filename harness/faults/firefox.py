@@ -60,4 +60,9 @@ def unsupported(world: World, *, mid_session: bool) -> str | None:
         return "Firefox's fake devices are one camera and one microphone"
     if world.device_files:
         return "Firefox cannot play a file as its fake camera or microphone"
+    if world.platform.get("autoplay") is False:
+        return (
+            "the harness calls into the page without a user gesture through Chromium's DevTools protocol; "
+            "whether Firefox's WebDriver BiDi calls count as one has not been measured here"
+        )
     return None

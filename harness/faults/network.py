@@ -29,7 +29,12 @@ ABNORMAL_CLOSURE = 1006
 
 class NetworkController:
     def __init__(
-        self, context: BrowserContext, path: NetworkPath | None = None, ports: dict[str, int] | None = None
+        self,
+        context: BrowserContext,
+        path: NetworkPath | None = None,
+        ports: dict[str, int] | None = None,
+        *,
+        route_sockets: bool = True,
     ) -> None:
         self.context = context
         self.path = path
@@ -39,7 +44,18 @@ class NetworkController:
         self.offline = False
         self.http_routes: dict[str, Callable[[Route], None]] = {}
         self.armed: list[WebSocketClose] = []  # `at: next-connection` closes still waiting for their socket
-        context.route_web_socket("**", self._route)
+        # Measured in Chromium: a routed socket's page side is driven by Playwright's evaluate, which counts as a
+        # user gesture, so a page nobody may have interacted with (`platform: {autoplay: false}`) is not routed.
+        self.routed = route_sockets
+        if route_sockets:
+            context.route_web_socket("**", self._route)
+
+    def _need_routing(self, what: str) -> None:
+        if not self.routed:
+            raise HarnessError(
+                f"{what} acts on the page's WebSockets through Playwright, which counts as a click on the page: "
+                "it cannot be combined with `platform: {autoplay: false}`"
+            )
 
     def _route(self, page_side: WebSocketRoute) -> None:
         # No on_close handlers: Playwright 1.64's client fails (KeyError 'code') when a context closes
@@ -66,6 +82,7 @@ class NetworkController:
 
     def set_state(self, state: str) -> None:
         if state == "offline":
+            self._need_routing("network: offline")
             self.context.set_offline(True)
             self.offline = True
             if self.path is not None:
@@ -107,6 +124,7 @@ class NetworkController:
 
     def close_sockets(self, fault: WebSocketClose) -> int:
         """Close matching open sockets with the fault's code on both ends; returns how many."""
+        self._need_routing("a websocket fault")
         matched = [pair for pair in self.open if glob_matches(fault.url, pair[0].url)]
         for page_side, server_side in matched:
             with contextlib.suppress(Error):
@@ -119,6 +137,7 @@ class NetworkController:
     def close_next(self, fault: WebSocketClose) -> None:
         """The next matching socket the page opens is closed with the fault's code as the server's first frame
         reaches it (before the page sees that frame): a connection that drops while it is being set up."""
+        self._need_routing("a websocket fault")
         self.armed.append(fault)
 
     def apply_http(self, fault: HttpFault) -> None:

@@ -49,13 +49,16 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         media["messages"] = firefox.MESSAGES
     scripts.append(browser_script("media_world.js", media))
     return ContextPlan(
-        launch_args=tuple(
-            devices.launch_args(world.devices, world.device_counts, world.device_files, world.permissions)
+        launch_args=(
+            *devices.launch_args(world.devices, world.device_counts, world.device_files, world.permissions),
+            *platform.launch_args(world.platform),
         )
         if chromium
         else (),
         permissions=tuple(permissions.granted(world.permissions)) if chromium else (),
-        firefox_prefs={} if chromium else {**firefox.prefs(world), **system.prefs(world.system)},
+        firefox_prefs={}
+        if chromium
+        else {**firefox.prefs(world), **system.prefs(world.system), **platform.prefs(world.platform)},
         init_scripts=tuple(scripts),
         assets_blocked=world.assets == "blocked",
         offline_after_load=world.network == "offline",
@@ -66,6 +69,7 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         http=world.http,
         system=dict(world.system),
         firewall=dict(world.firewall),
+        gesture_free=platform.gesture_free(world.platform),
     )
 
 

@@ -1,7 +1,45 @@
-"""Platform capabilities removed before the page's scripts run (WebAssembly, navigator.mediaDevices)."""
+"""Platform capabilities removed before the page's scripts run.
+
+Most are removed by a page script (platform.js: WebAssembly, navigator.mediaDevices, ...). WebGL is removed in
+the browser itself, as a policy or a blocklisted graphics driver does: measured in this headless Chromium
+(which runs with --disable-gpu), `canvas.getContext('webgl')` and `'webgl2'` answer a context by default (a
+software renderer) and null with --disable-3d-apis; Firefox's pref `webgl.disabled` does the same.
+
+Autoplay is the browser's policy plus the person: measured in this Chromium, an AudioContext made by a page
+nobody has interacted with stays `suspended` (also without a flag: --autoplay-policy=document-user-activation-
+required only writes Chrome's desktop default out), and one made after a user activation runs. Playwright's
+evaluate counts as a user gesture, so `autoplay: false` also makes the harness call into the page without one
+(`ParticipantPage.evaluate`).
+"""
 
 from __future__ import annotations
 
+from harness.browsers import PrefValue
+
+# Capabilities the browser removes (a launch flag, a pref), not the page script.
+CHROMIUM_FLAGS = {"webgl": "--disable-3d-apis", "autoplay": "--autoplay-policy=document-user-activation-required"}
+FIREFOX_PREFS: dict[str, dict[str, PrefValue]] = {"webgl": {"webgl.disabled": True}}
+
 
 def removed(platform: dict[str, bool]) -> dict[str, bool]:
-    return {name: False for name, present in platform.items() if not present}
+    """What platform.js removes."""
+    return {name: False for name, present in platform.items() if not present and name not in CHROMIUM_FLAGS}
+
+
+def launch_args(platform: dict[str, bool]) -> list[str]:
+    """Chromium's flags for the capabilities removed in the browser."""
+    return [CHROMIUM_FLAGS[name] for name, present in platform.items() if not present and name in CHROMIUM_FLAGS]
+
+
+def gesture_free(platform: dict[str, bool]) -> bool:
+    """Whether the harness's calls in the page must carry no user activation (the person never clicked)."""
+    return platform.get("autoplay") is False
+
+
+def prefs(platform: dict[str, bool]) -> dict[str, PrefValue]:
+    """Firefox's prefs for the same."""
+    result: dict[str, PrefValue] = {}
+    for name, present in platform.items():
+        if not present and name in FIREFOX_PREFS:
+            result.update(FIREFOX_PREFS[name])
+    return result

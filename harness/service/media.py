@@ -1,10 +1,10 @@
-"""The media server: where a participant's video travels once it is captured.
+"""The media server: where a participant's video and computer audio travel once they are captured.
 
 Zoom runs its media servers apart from the session's signalling server, and the SDK opens a media socket to
 them; a firewall that lets the signalling through but blocks the media servers is a classic of corporate
 networks. So the session service listens for media on a port of its own (`SessionService.media_port`),
 named in the join answer, and a harness firewall can block that port alone (`firewall: {media: blocked}`).
-The socket only has to be up: the double sends no real video frames through it.
+The socket only has to be up: the double sends no real video or audio frames through it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from aiohttp import WSMsgType, web
 if TYPE_CHECKING:
     from harness.service.rooms import Rooms
 
-MEDIA_KINDS = ("video",)
+MEDIA_KINDS = ("video", "audio")
 REFUSED = 4003  # the media server does not know this participant (a close code of the private range)
 
 

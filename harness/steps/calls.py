@@ -27,7 +27,8 @@ def start_calls(run: Run, participant: ParticipantPage, step: Step, calls: list[
     ids = [next(run.call_ids) for _ in calls]
     for call_id in ids:
         run.call_steps[call_id] = step.index
-    run.page(participant).evaluate(
+    run.page(participant)
+    participant.evaluate(
         "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
         [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)],
     )
@@ -49,11 +50,13 @@ def call_outcome(
 def settled(run: Run, participant: ParticipantPage, call_id: int, wait: float) -> dict[str, Any] | None:
     """A started call's outcome as soon as the page has it (the page waits for it: one round trip, not a
     poll), or None once `wait` (or the scenario's timeout) ran out."""
-    page = run.page(participant)
+    run.page(participant)  # opened before its first step
     end = time.monotonic() + min(wait, run.remaining())
     while True:
         ms = round(max(0.0, min(end - time.monotonic(), SETTLE_WAIT)) * 1000)
-        result: dict[str, Any] | None = page.evaluate("([id, ms]) => window.__harness.settled(id, ms)", [call_id, ms])
+        result: dict[str, Any] | None = participant.evaluate(
+            "([id, ms]) => window.__harness.settled(id, ms)", [call_id, ms]
+        )
         if result is not None:
             return result
         if time.monotonic() >= end:

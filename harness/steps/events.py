@@ -43,7 +43,8 @@ def resolved_match(run: Run, participant: ParticipantPage, step: Step, match: An
     """An event match as the page sees it now: {userId: {$userId: gina}} is what only the page knows."""
     if not has_reference(match):
         return match
-    resolved = run.page(participant).evaluate("value => window.__harness.resolve(value)", match)
+    run.page(participant)
+    resolved = participant.evaluate("value => window.__harness.resolve(value)", match)
     if isinstance(resolved, dict) and "harness-error" in resolved:
         raise HarnessError(f"{step.location}: {resolved['harness-error']}")
     return resolved
@@ -64,7 +65,8 @@ def on_event(run: Run, participant: ParticipantPage, step: Step) -> None:
     call_id = next(run.call_ids)
     run.call_steps[call_id] = step.index
     match = resolved_match(run, participant, step, step.params["match"])
-    armed = run.page(participant).evaluate(
+    run.page(participant)
+    armed = participant.evaluate(
         "([id, name, match, path, args]) => window.__harness.react(id, name, match, path, args)",
         [call_id, step.params["name"], match, call.params, list(call.args)],
     )
@@ -79,10 +81,10 @@ def check_reactions(run: Run) -> None:
         call: Step = step.params["then"]
         name, match = step.params["name"], step.params["match"]
         wait = step.within or DEFAULT_EVENT_WAIT
-        page = run.page(participant)
+        run.page(participant)  # opened before its first step
         outcome = settled(run, participant, call_id, wait)
         if outcome is None:
-            heard = page.evaluate("id => window.__harness.heard(id)", call_id)
+            heard = participant.evaluate("id => window.__harness.heard(id)", call_id)
             if not heard:
                 seen = [e["payload"] for e in participant.events() if e["name"] == name]
                 raise run.failure(

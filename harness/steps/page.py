@@ -3,6 +3,8 @@ and wait for a text."""
 
 from __future__ import annotations
 
+from playwright.sync_api import Error as PlaywrightError
+
 from harness.faults import permissions, system
 from harness.participant import ParticipantPage
 from harness.scenario.model import Step
@@ -16,13 +18,27 @@ def open_page(run: Run, participant: ParticipantPage, step: Step) -> None:
         permissions.before_load(participant, run.ctx.service.base_url)
     url = f"{run.ctx.service.base_url}/app/index.html?sdk={run.ctx.sdk.name}"
     page.goto(url, timeout=run.remaining_ms(PAGE_READY_WAIT))
-    page.wait_for_selector("body[data-ready]", state="attached", timeout=run.remaining_ms(PAGE_READY_WAIT))
-    if page.get_attribute("body", "data-ready") == "error":
+    if ready_state(run, participant) == "error":
         shown = page.text_content("#error") or "no message"
         raise run.failure(step, f"the sample app could not load the SDK: {shown.strip()}")
     participant.opened = True
     if participant.plan.offline_after_load:
         participant.network.set_state("offline")
+
+
+def ready_state(run: Run, participant: ParticipantPage) -> str | None:
+    """The app's `data-ready` once it is set. A page nobody may have interacted with is asked through the
+    gesture-free evaluate: Playwright's selector waits run their script as a user gesture in Chromium."""
+    page = run.page(participant)
+    if not participant.plan.gesture_free:
+        page.wait_for_selector("body[data-ready]", state="attached", timeout=run.remaining_ms(PAGE_READY_WAIT))
+        return page.get_attribute("body", "data-ready")
+    state: str | None = run.poll(
+        participant, lambda: participant.evaluate("() => document.body && document.body.dataset.ready"), PAGE_READY_WAIT
+    )
+    if state is None:
+        raise PlaywrightError(f"the app's page did not set body[data-ready] within {PAGE_READY_WAIT:g}s")
+    return state
 
 
 def click(run: Run, participant: ParticipantPage, step: Step) -> None:

@@ -104,9 +104,9 @@ test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a hidden 
   };
   t.after(() => delete globalThis.document);
   const { host, outcome } = await sharing(t, new HTMLCanvasElement());
-  assert.equal(created.length, 1);
-  const [[tag, hidden]] = created;
-  assert.equal(tag, 'video');
+  const videos = created.filter(([tag]) => tag === 'video'); // the join's WebGL probe makes a canvas too
+  assert.equal(videos.length, 1);
+  const [[, hidden]] = videos;
   assert.equal(hidden.srcObject, picker.shared[0]);
   assert.equal(hidden.muted, true);
   assert.equal(hidden.attributes.playsinline, '');
@@ -120,6 +120,6 @@ test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a hidden 
   await host.stream.stopShareScreen();
   host.stream.startShareScreen(new HTMLCanvasElement()).catch(() => {});
   await turns(20);
-  assert.equal(created.length, 1);
+  assert.equal(created.filter(([tag]) => tag === 'video').length, 1, 'the hidden <video> is reused');
   assert.equal(hidden.srcObject, picker.shared[1]);
 });
