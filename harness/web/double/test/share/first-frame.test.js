@@ -98,7 +98,8 @@ test('shared onto a canvas (no WebCodecs): the SDK plays the screen in a hidden 
   const created = [];
   const body = [];
   globalThis.document = {
-    createElement: (tag) => created.push([tag, videoElement()]) && created.at(-1)[1],
+    // A canvas has WebGL here (the join probes it); a video is the hidden one under test.
+    createElement: (tag) => created.push([tag, tag === 'canvas' ? { getContext: () => ({}) } : videoElement()]) && created.at(-1)[1],
     querySelector: (selector) => body.find((element) => `#${element.id}` === selector) || null,
     body: { appendChild: (element) => body.push(element) },
   };
