@@ -84,7 +84,7 @@ def media_world(
     # The fake picker allows every capture, so a denial must come from the script in that browser.
     scripted = scripted_states(shares_screen(permissions))
     for kind in ("camera", "microphone"):
-        entry: dict[str, str] = {}
+        entry: dict[str, str | bool] = {}
         device = devices.get(kind, "present")
         # Chromium's flag already removes the camera; the script removes the microphone and marks busy
         # devices. Firefox removes either by pref (scripted_absence=False).
