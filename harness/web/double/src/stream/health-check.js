@@ -31,8 +31,8 @@ export function realNow(scope = globalThis) {
 // The runtime's check (its class with checkInterval, hasRTPPackets, subforme, lastsubformetime, paused),
 // over frames instead of packets. `report()` is called when it fails.
 export class HealthCheck {
-  constructor(report, { now = () => performance.now(), real = realNow, every = setInterval, cancel = clearInterval } = {}) {
-    Object.assign(this, { report, now, real, every, cancel });
+  constructor(report, { now = () => performance.now(), real = realNow, every = setInterval, clear = clearInterval } = {}) {
+    Object.assign(this, { report, now, real, every, clear });
     this.interval = 0;
     this.framesSeen = false;
     this.lastFrameReal = -Infinity;
@@ -42,14 +42,14 @@ export class HealthCheck {
   }
 
   start() {
-    if (this.interval) this.cancel(this.interval);
+    if (this.interval) this.clear(this.interval);
     this.framesSeen = false;
     this.paused = false;
     this.interval = this.every(() => this.tick(), HEALTH_CHECK_MS);
   }
 
   stop() {
-    if (this.interval) this.cancel(this.interval);
+    if (this.interval) this.clear(this.interval);
     this.interval = 0;
     this.subforme = false;
   }
@@ -98,8 +98,7 @@ export function watchFrames(track, onFrame, scope = globalThis) {
   return {
     stop() {
       running = false;
-      reader.cancel().catch(() => {});
-      copy.stop();
+      copy.stop(); // the clone ends, and its stream with it
     },
   };
 }

@@ -27,7 +27,7 @@ function checked() {
       tick = fn;
       return 1;
     },
-    cancel: () => {
+    clear: () => {
       tick = null;
     },
   });
@@ -96,7 +96,6 @@ test('watchFrames reads a clone of the track and counts its frames; without a pr
       this.readable = {
         getReader: () => ({
           read: () => (chunks.length ? Promise.resolve(chunks.shift()) : new Promise(() => {})),
-          cancel: () => Promise.resolve(),
         }),
       };
     }
