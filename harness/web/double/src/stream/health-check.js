@@ -31,7 +31,7 @@ export function realNow(scope = globalThis) {
 // The runtime's check (its class with checkInterval, hasRTPPackets, subforme, lastsubformetime, paused),
 // over frames instead of packets. `report()` is called when it fails.
 export class HealthCheck {
-  constructor(report, { now = () => performance.now(), real = realNow, every = setInterval, clear = clearInterval } = {}) {
+  constructor(report, { now = () => performance.now(), real = realNow, every = (fn, ms) => setInterval(fn, ms), clear = (id) => clearInterval(id) } = {}) {
     Object.assign(this, { report, now, real, every, clear });
     this.interval = 0;
     this.framesSeen = false;
