@@ -20,12 +20,13 @@ from harness.durations import format_duration
 from harness.errors import ScenarioFailure, ScenarioSkip
 from harness.expectations import show_error, step_header
 from harness.faults import plan_world, prepare_context, system
+from harness.faults.devices import relayed_kinds
 from harness.faults.network import NetworkController
 from harness.faults.plan import shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
 from harness.participant import ParticipantPage
 from harness.run_context import RunContext, SdkProfile, needs_zoom, zoom_credentials
-from harness.scenario.model import Participant, Scenario, Step
+from harness.scenario.model import Participant, Scenario, Step, World
 from harness.scenario.sdk_surface import EVENTS, TARGETS
 from harness.steps import APP_HANDLERS, HANDLERS, events
 from harness.steps.app import app_calls
@@ -106,7 +107,12 @@ class ScenarioRun:
                 raise ScenarioSkip(f"{self.ctx.browser} cannot produce the {where}: {reason}")
 
     def start_participant(self, spec: Participant) -> ParticipantPage:
-        plan = plan_world(spec.given, shaped=self.shapes_traffic_of(spec.name), browser=self.ctx.browser)
+        plan = plan_world(
+            spec.given,
+            shaped=self.shapes_traffic_of(spec.name),
+            browser=self.ctx.browser,
+            relayed=relayed_kinds(spec.given, self.faults_of(spec.name)),
+        )
         browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args, plan.firefox_prefs or None)
         path = self.ctx.shaper.open_path() if plan.shaped else None
         options: dict[str, Any] = {"permissions": list(plan.permissions), "viewport": {"width": 1100, "height": 760}}
@@ -139,6 +145,10 @@ class ScenarioRun:
         )
         prepare_context(participant, plan, self.ctx.sdk.assets_path)
         return participant
+
+    def faults_of(self, name: str) -> list[World]:
+        """The worlds of the fault steps acting as this participant."""
+        return [step.params for step in self.scenario.steps if step.action == "fault" and step.participant == name]
 
     def shapes_traffic_of(self, name: str) -> bool:
         """Whether any fault step acting as this participant needs its traffic on a harness network path."""

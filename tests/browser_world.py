@@ -26,8 +26,10 @@ class BrowserWorld:
         self.pool, self.service, self.shaper = pool, service, shaper
         self.opened: list[ParticipantPage] = []
 
-    def page(self, world: World, *, shaped: bool = False) -> tuple[Page, ParticipantPage]:
-        plan = plan_world(world, shaped=shaped)
+    def page(
+        self, world: World, *, shaped: bool = False, relayed: tuple[str, ...] = ()
+    ) -> tuple[Page, ParticipantPage]:
+        plan = plan_world(world, shaped=shaped, relayed=relayed)
         path = self.shaper.open_path() if plan.shaped else None
         options: dict[str, object] = {"permissions": list(plan.permissions)}
         if path is not None:

@@ -134,6 +134,34 @@ def test_device_muted_by_the_system_mid_session_mutes_live_tracks(world: Browser
     assert page.evaluate(WATCHED_CAPTURE, track_kind) is False
 
 
+# Frames of a clone of the captured camera track over `ms` of real time, and what the track says of its device.
+CAMERA_FRAMES = """async ms => {
+    if (!window.camera) window.camera = (await navigator.mediaDevices.getUserMedia({video: true})).getVideoTracks()[0];
+    const reader = new MediaStreamTrackProcessor({track: camera.clone()}).readable.getReader();
+    let frames = 0;
+    const reading = (async () => { for (;;) { const {value, done} = await reader.read(); if (done) return; frames += 1; value.close(); } })();
+    await new Promise(resolve => setTimeout(resolve, ms));
+    reader.cancel();
+    return {frames, state: camera.readyState, muted: camera.muted, device: camera.getSettings().deviceId,
+            label: camera.label};
+}"""
+
+
+def test_frozen_camera_relayed_delivers_no_frame_until_present(world: BrowserWorld) -> None:
+    page, participant = world.page(World(), relayed=("camera",))
+    flowing = page.evaluate(CAMERA_FRAMES, 1000)
+    assert flowing["frames"] > 0 and flowing["device"] and flowing["label"], "the device's frames, settings, label"
+    apply_fault(participant, World(devices={"camera": "frozen"}), world.env())
+    page.wait_for_timeout(200)  # frames already on their way
+    frozen = page.evaluate(CAMERA_FRAMES, 1000)
+    assert (frozen["frames"], frozen["state"], frozen["muted"]) == (0, "live", True)
+    assert frozen["device"] == flowing["device"]
+    apply_fault(participant, World(devices={"camera": "present"}), world.env())
+    assert page.evaluate(CAMERA_FRAMES, 1000)["frames"] > 0
+    page.evaluate("() => camera.stop()")
+    assert page.evaluate("() => camera.readyState") == "ended"
+
+
 def test_microphone_muted_by_the_system_before_the_page_loads(world: BrowserWorld) -> None:
     page, _ = world.page(World(devices={"microphone": "muted-by-system"}))
     assert page.evaluate(WATCHED_CAPTURE, "audio") is True

@@ -12,7 +12,11 @@
 // delivering frames: Chromium then marks the capture track `muted`): tracks it hands out report
 // `muted === true`; live ones turn muted and fire `mute`, and fire `unmute` when it delivers again. A frozen
 // screen: the window the person picks delivers no frame (a minimized window), so a <video> showing it never
-// gets `loadedmetadata`.
+// gets `loadedmetadata`. A frozen camera also delivers no frame at all (Chromium mutes a video capture track
+// when no frame came for 25 frame intervals): where the harness asks for it (`relay`, a scenario whose camera
+// freezes), the camera's tracks are relayed through a MediaStreamTrackGenerator that is fed the device's
+// frames while the camera is not frozen; what the page reads of the device (settings, capabilities,
+// constraints, label, stop, ended) is the device track's.
 (function (config) {
   'use strict';
   if (window.__harnessMediaWorld) return; // installed once per document
@@ -61,7 +65,7 @@
         if (error) throw error;
       }
     }
-    const stream = await realGetUserMedia(constraints);
+    const stream = relayed(await realGetUserMedia(constraints));
     for (const track of stream.getTracks()) {
       live.add(track);
       track.addEventListener('ended', () => {
@@ -108,6 +112,61 @@
   function silentVideoTrack() {
     if (typeof MediaStreamTrackGenerator === 'function') return new MediaStreamTrackGenerator({ kind: 'video' });
     return document.createElement('canvas').captureStream(0).getVideoTracks()[0]; // never drawn: no frame either
+  }
+
+  // A device's tracks handed out through a generator that the device feeds while it delivers (see above).
+  function relayed(stream) {
+    const kinds = Object.keys(TRACK_KIND).filter((kind) => state[kind].relay);
+    if (!kinds.length || typeof MediaStreamTrackGenerator !== 'function' || typeof MediaStreamTrackProcessor !== 'function') {
+      return stream;
+    }
+    const tracks = stream.getTracks().map((track) => (kinds.includes(kindOf(track)) ? relay(track) : track));
+    return new MediaStream(tracks);
+  }
+
+  function relay(source) {
+    const kind = kindOf(source);
+    const generator = new MediaStreamTrackGenerator({ kind: source.kind });
+    const writer = generator.writable.getWriter();
+    const reader = new MediaStreamTrackProcessor({ track: source }).readable.getReader();
+    (async () => {
+      for (;;) {
+        let chunk;
+        try {
+          chunk = await reader.read();
+        } catch (failed) {
+          return;
+        }
+        if (chunk.done) return;
+        if (mutedNow(kind) || generator.readyState === 'ended') {
+          chunk.value.close(); // the device delivers nothing while it is frozen
+          continue;
+        }
+        try {
+          await writer.write(chunk.value);
+        } catch (failed) {
+          return;
+        }
+      }
+    })();
+    for (const name of ['getSettings', 'getCapabilities', 'getConstraints', 'applyConstraints']) {
+      Object.defineProperty(generator, name, { configurable: true, value: (...args) => source[name](...args) });
+    }
+    Object.defineProperty(generator, 'label', { configurable: true, get: () => source.label });
+    const stopGenerator = generator.stop.bind(generator);
+    Object.defineProperty(generator, 'stop', {
+      configurable: true,
+      value: () => {
+        source.stop();
+        stopGenerator();
+      },
+    });
+    source.addEventListener('ended', () => {
+      if (generator.readyState === 'ended') return;
+      stopGenerator();
+      generator.dispatchEvent(new Event('ended'));
+    });
+    return generator;
   }
 
   function kindOf(track) {

@@ -17,13 +17,14 @@ tracks, as the browser's sharing bar does."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from harness.faults.media_files import audio_file, video_file
 from harness.faults.media_world import FAKE_PICKER, scripted_states, update_media_world
 from harness.faults.target import FaultTarget
-from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, SCREEN, SYSTEM_MUTED
+from harness.scenario.model import CLIP_PREFIX, DROPS_WHEN_STARTED, FROZEN, SCREEN, SYSTEM_MUTED, World
 
 FAKE_DEVICES = "--use-fake-device-for-media-stream"
 VIDEO_FILE = "--use-file-for-fake-video-capture"
@@ -64,15 +65,26 @@ def media_path(kind: str, source: str) -> Path:
     return audio_file(folder, frequency=0.0 if clip == "silence" else 440.0)
 
 
+def relayed_kinds(given: World, faults: Iterable[World]) -> tuple[str, ...]:
+    """The devices whose tracks the media world relays, so that they can stop delivering frames: a camera
+    that is frozen in the `given` world or in any of the participant's faults."""
+    worlds = (given, *faults)
+    return ("camera",) if any(world.devices.get("camera") == FROZEN for world in worlds) else ()
+
+
 def media_world(
-    devices: dict[str, str], permissions: dict[str, str], *, scripted_absence: bool = True
+    devices: dict[str, str],
+    permissions: dict[str, str],
+    *,
+    scripted_absence: bool = True,
+    relayed: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Configuration of the media world script: only what the browser cannot do by itself."""
     config: dict[str, Any] = {}
     # The fake picker allows every capture, so a denial must come from the script in that browser.
     scripted = scripted_states(shares_screen(permissions))
     for kind in ("camera", "microphone"):
-        entry: dict[str, str] = {}
+        entry: dict[str, str | bool] = {}
         device = devices.get(kind, "present")
         # Chromium's flag already removes the camera; the script removes the microphone and marks busy
         # devices. Firefox removes either by pref (scripted_absence=False).
@@ -81,6 +93,8 @@ def media_world(
             entry["device"] = device
         if permissions.get(kind) in scripted:
             entry["permission"] = permissions[kind]
+        if kind in relayed:
+            entry["relay"] = True
         config[kind] = entry
     # A granted screen is the fake picker's real answer; the script answers only a refusal.
     screen = permissions.get(SCREEN)
@@ -91,6 +105,7 @@ def media_world(
 def change(participant: FaultTarget, devices: dict[str, str]) -> None:
     """Mid-session: a device becomes busy, is unplugged (its live tracks end and it leaves the list), stops (its
     live tracks end, it stays listed and captures again), is muted by the system (its live tracks turn muted and
-    fire `mute`; `present` again unmutes them), or comes back; a shared screen is stopped from the browser's
+    fire `mute`; `present` again unmutes them; a frozen camera's relayed tracks also stop delivering frames), or
+    comes back; a shared screen is stopped from the browser's
     sharing bar (its tracks end), or freezes (windows picked from then on deliver no frame)."""
     update_media_world(participant, {kind: {"device": state} for kind, state in devices.items()})

@@ -36,15 +36,18 @@ class FaultEnv:
     display_names: dict[str, str]
 
 
-def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium") -> ContextPlan:
-    """What `browser` needs before the page loads; call `unsupported` first for Firefox."""
+def plan_world(
+    world: World, *, shaped: bool = False, browser: str = "chromium", relayed: tuple[str, ...] = ()
+) -> ContextPlan:
+    """What `browser` needs before the page loads; call `unsupported` first for Firefox. `relayed`: the devices
+    whose tracks may stop delivering frames during the scenario (devices.relayed_kinds)."""
     scripts = []
     removed = platform.removed(world.platform)
     if removed:
         scripts.append(browser_script("platform.js", removed))
     # Always installed (a pass-through when the world is normal) so devices can change mid-session.
     chromium = browser == "chromium"
-    media = devices.media_world(world.devices, world.permissions, scripted_absence=chromium)
+    media = devices.media_world(world.devices, world.permissions, scripted_absence=chromium, relayed=relayed)
     if not chromium:
         media["messages"] = firefox.MESSAGES
     scripts.append(browser_script("media_world.js", media))

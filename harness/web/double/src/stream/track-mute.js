@@ -8,6 +8,7 @@
 // A capture again goes through the same checks, so a device still muted reports 105 (207) again.
 import { stopTracks } from '../core/platform.js';
 import { watchTracks } from './track-end.js';
+import { startVideoHealthCheck } from './health-check.js';
 
 export const VIDEO_MUTE_MS = 3000;
 
@@ -99,6 +100,7 @@ async function recaptureCamera(stream, media) {
   stream.client.feature('camera-control').publishCamera(fresh);
   watchTracks(stream, fresh, 'video');
   watchCameraMute(stream, fresh);
+  startVideoHealthCheck(stream, fresh);
 }
 
 // A capture that fails leaves the muted one in place (what the runtime then does is not read).

@@ -1,0 +1,139 @@
+// The video encoder's health check: 206 when, at a 30-s check, someone watches this participant's video, no
+// frame came from the camera since the previous check (and none for a while in real time), and the watching
+// started more than 20 s before.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  HEALTH_CHECK_MS,
+  HealthCheck,
+  STALL_REAL_MS,
+  SUBSCRIPTION_SETTLE_MS,
+  VideoWatchClient,
+  watchFrames,
+} from '../../src/stream/health-check.js';
+import { Room, settle } from '../support/room-stub.js';
+import { installMediaDevices } from '../support/media-stub.js';
+
+// A check on hand-driven clocks: `page` is the page's (virtual) clock, `real` the browser's own.
+function checked() {
+  const clocks = { page: 0, real: 0 };
+  const reports = [];
+  let tick = null;
+  const check = new HealthCheck(() => reports.push(clocks.page), {
+    now: () => clocks.page,
+    real: () => clocks.real,
+    every: (fn, ms) => {
+      assert.equal(ms, HEALTH_CHECK_MS);
+      tick = fn;
+      return 1;
+    },
+    clear: () => {
+      tick = null;
+    },
+  });
+  const advance = (ms, realMs = 0) => {
+    clocks.page += ms;
+    clocks.real += realMs;
+    if (ms >= HEALTH_CHECK_MS && tick) tick();
+  };
+  return { check, clocks, reports, advance, running: () => tick !== null };
+}
+
+test('watched, and no frame for a whole check window: the check reports', () => {
+  const { check, reports, advance } = checked();
+  check.start();
+  check.frame();
+  check.setSubscribed(true);
+  advance(HEALTH_CHECK_MS, STALL_REAL_MS); // the frame before counts for this window
+  assert.deepEqual(reports, []);
+  advance(HEALTH_CHECK_MS, STALL_REAL_MS);
+  assert.deepEqual(reports, [2 * HEALTH_CHECK_MS]);
+});
+
+test('frames flowing: no report, even when the page clock runs two checks back to back', () => {
+  const { check, reports, advance } = checked();
+  check.start();
+  check.setSubscribed(true);
+  check.frame();
+  advance(HEALTH_CHECK_MS, 5);
+  advance(HEALTH_CHECK_MS, 5); // no frame in between, but the last one is 10 ms old in real time
+  assert.deepEqual(reports, []);
+});
+
+test('nobody watching: no report however long the camera is silent', () => {
+  const { check, reports, advance } = checked();
+  check.start();
+  for (let i = 0; i < 4; i += 1) advance(HEALTH_CHECK_MS, STALL_REAL_MS);
+  assert.deepEqual(reports, []);
+});
+
+test('a watching that began 20 s or less before the check: not yet, at the next check', () => {
+  const { check, clocks, reports, advance } = checked();
+  check.start();
+  clocks.page += HEALTH_CHECK_MS - SUBSCRIPTION_SETTLE_MS; // 10 s into the window
+  check.setSubscribed(true);
+  advance(SUBSCRIPTION_SETTLE_MS, STALL_REAL_MS); // this check comes exactly 20 s after: not more than 20 s
+  assert.deepEqual(reports, []);
+  advance(HEALTH_CHECK_MS, STALL_REAL_MS);
+  assert.deepEqual(reports, [2 * HEALTH_CHECK_MS]);
+});
+
+test('stopped: no more checks', () => {
+  const { check, running } = checked();
+  check.start();
+  assert.ok(running());
+  check.stop();
+  assert.ok(!running());
+});
+
+test('watchFrames reads a clone of the track and counts its frames; without a processor it judges nothing', async () => {
+  const chunks = [{ done: false, value: { close() {} } }, { done: false, value: { close() {} } }];
+  let stopped = 0;
+  const original = { clone: () => ({ stop: () => (stopped += 1) }) };
+  class Processor {
+    constructor({ track }) {
+      assert.notEqual(track, original);
+      this.readable = {
+        getReader: () => ({
+          read: () => (chunks.length ? Promise.resolve(chunks.shift()) : new Promise(() => {})),
+        }),
+      };
+    }
+  }
+  let frames = 0;
+  const watch = watchFrames(original, () => (frames += 1), { MediaStreamTrackProcessor: Processor });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(frames, 2);
+  watch.stop();
+  assert.equal(stopped, 1);
+  assert.equal(watchFrames(original, () => {}, {}), null);
+});
+
+// Just enough of a <video-player> for attachVideo.
+function player() {
+  const attributes = new Map();
+  return {
+    tagName: 'VIDEO-PLAYER',
+    setAttribute: (name, value) => attributes.set(name, String(value)),
+    getAttribute: (name) => (attributes.has(name) ? attributes.get(name) : null),
+  };
+}
+
+test("attaching someone's video tells them they are watched; detaching tells them it ended", async () => {
+  installMediaDevices();
+  delete globalThis.SharedArrayBuffer;
+  const room = new Room();
+  const ann = await room.join('ann', { host: true });
+  const bob = await room.join('bob');
+  const watch = ann.feature('video-watch');
+  assert.ok(watch instanceof VideoWatchClient);
+  await ann.getMediaStream().startVideo();
+  await settle();
+  const element = player();
+  await bob.getMediaStream().attachVideo(ann.currentUserId(), 2, element);
+  await settle();
+  assert.deepEqual([...watch.watchers], [bob.currentUserId()]);
+  await bob.getMediaStream().detachVideo(ann.currentUserId());
+  await settle();
+  assert.deepEqual([...watch.watchers], []);
+});
