@@ -70,6 +70,7 @@ def plan_world(world: World, *, shaped: bool = False, browser: str = "chromium")
         system=dict(world.system),
         firewall=dict(world.firewall),
         gesture_free=platform.gesture_free(world.platform),
+        isolated=world.page == "cross-origin-isolated",
     )
 
 
