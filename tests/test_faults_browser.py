@@ -101,6 +101,21 @@ def test_webgl_removed_in_the_browser(world: BrowserWorld) -> None:
     assert page.evaluate(webgl)[0] is False
 
 
+SHARED_MEMORY = """sizes => sizes.map(([initial, maximum]) => {
+    try { return new WebAssembly.Memory({initial, maximum, shared: true}).buffer.byteLength; }
+    catch (error) { return `${error.name}: ${error.message}`; }
+})"""
+
+
+def test_large_wasm_memory_refused_by_the_browser(world: BrowserWorld) -> None:
+    sizes = [[1024, 32000], [1024, 16384], [1024, 8192], [17, 32000]]
+    refused = "RangeError: WebAssembly.Memory(): could not allocate memory"
+    page, _ = world.page(World())
+    assert page.evaluate(SHARED_MEMORY, sizes) == [64 << 20, 64 << 20, 64 << 20, 17 << 16]
+    page, _ = world.page(World(platform={"large_wasm_memory": False}))
+    assert page.evaluate(SHARED_MEMORY, sizes) == [refused, refused, refused, 17 << 16], "smaller memories still work"
+
+
 PLAYBACK = (
     "() => new Promise(done => { const context = new AudioContext(); "
     "setTimeout(() => done([context.state, navigator.userActivation.hasBeenActive]), 300); })"

@@ -22,6 +22,20 @@ def test_webgl_is_a_launch_flag_and_a_pref_not_a_page_script() -> None:
     assert "--disable-3d-apis" not in plan_world(World()).launch_args
 
 
+def test_large_wasm_memory_false_is_v8s_page_limit_in_chromium_only() -> None:
+    plan = plan_world(World(platform={"large_wasm_memory": False}))
+    assert "--js-flags=--wasm-max-mem-pages=1023" in plan.launch_args
+    assert all("large_wasm_memory" not in script for script in plan.init_scripts), "not a page script"
+    assert not any(arg.startswith("--js-flags") for arg in plan_world(World()).launch_args)
+    assert "pref" in (firefox.unsupported(World(platform={"large_wasm_memory": False}), mid_session=False) or "")
+
+
+def test_page_cross_origin_isolated_is_planned() -> None:
+    assert plan_world(World(page="cross-origin-isolated")).isolated
+    assert not plan_world(World(page="plain")).isolated
+    assert not plan_world(World()).isolated
+
+
 def test_autoplay_false_sets_chromiums_policy_and_a_gesture_free_page() -> None:
     plan = plan_world(World(platform={"autoplay": False}))
     assert "--autoplay-policy=document-user-activation-required" in plan.launch_args

@@ -202,6 +202,16 @@ def test_serves_the_app_and_the_double(service: SessionService) -> None:
             assert response.status == 200, path
 
 
+def test_the_app_page_is_cross_origin_isolated_only_when_asked(service: SessionService) -> None:
+    with urllib.request.urlopen(f"{service.base_url}/app/index.html?sdk=double&isolated=1", timeout=5) as response:
+        assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+        assert response.headers["Cross-Origin-Embedder-Policy"] == "credentialless"
+    with urllib.request.urlopen(f"{service.base_url}/app/index.html?sdk=double", timeout=5) as response:
+        assert response.headers["Cross-Origin-Opener-Policy"] is None
+    with urllib.request.urlopen(f"{service.base_url}/double/index.js?isolated=1", timeout=5) as response:
+        assert response.headers["Cross-Origin-Embedder-Policy"] is None, "the page decides, not its modules"
+
+
 # Host and back-end actions: what the real back end decides lives in the service, never in the double.
 
 

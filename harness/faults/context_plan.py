@@ -27,3 +27,4 @@ class ContextPlan:
     system: dict[str, Any] = field(default_factory=dict)  # the computer the browser reports (faults/system.py)
     firewall: dict[str, str] = field(default_factory=dict)  # what a firewall blocks (faults/network.py)
     gesture_free: bool = False  # the harness's calls in the page carry no user activation (faults/platform.py)
+    isolated: bool = False  # the app's page is served cross-origin isolated (COOP/COEP: SharedArrayBuffer on)

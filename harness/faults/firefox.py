@@ -65,4 +65,6 @@ def unsupported(world: World, *, mid_session: bool) -> str | None:
             "the harness calls into the page without a user gesture through Chromium's DevTools protocol; "
             "whether Firefox's WebDriver BiDi calls count as one has not been measured here"
         )
+    if world.platform.get("large_wasm_memory") is False:
+        return "Firefox has no pref that limits a WebAssembly memory's size (Chromium's V8 flag makes it)"
     return None

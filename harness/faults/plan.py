@@ -73,6 +73,7 @@ def plan_world(
         system=dict(world.system),
         firewall=dict(world.firewall),
         gesture_free=platform.gesture_free(world.platform),
+        isolated=world.page == "cross-origin-isolated",
     )
 
 

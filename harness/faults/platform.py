@@ -10,14 +10,27 @@ nobody has interacted with stays `suspended` (also without a flag: --autoplay-po
 required only writes Chrome's desktop default out), and one made after a user activation runs. Playwright's
 evaluate counts as a user gesture, so `autoplay: false` also makes the harness call into the page without one
 (`ParticipantPage.evaluate`).
+
+A browser short of WebAssembly memory is V8's own per-memory limit: measured in this Chromium (156), with
+`--js-flags=--wasm-max-mem-pages=1023` `new WebAssembly.Memory({initial: 1024, maximum: 8192, shared: true})`
+(and 16384, 32000, or not shared) throws `RangeError: WebAssembly.Memory(): could not allocate memory`, the
+error a failed reservation gives, while a memory of 17 pages or less is still made. Firefox has no such pref.
 """
 
 from __future__ import annotations
 
 from harness.browsers import PrefValue
 
+# V8's limit on one WebAssembly memory, in 64-KiB pages, for `large_wasm_memory: false`: one page short of the
+# 64 MiB the SDK's multi-threaded media workers start with.
+WASM_MAX_PAGES = 1023
+
 # Capabilities the browser removes (a launch flag, a pref), not the page script.
-CHROMIUM_FLAGS = {"webgl": "--disable-3d-apis", "autoplay": "--autoplay-policy=document-user-activation-required"}
+CHROMIUM_FLAGS = {
+    "webgl": "--disable-3d-apis",
+    "autoplay": "--autoplay-policy=document-user-activation-required",
+    "large_wasm_memory": f"--js-flags=--wasm-max-mem-pages={WASM_MAX_PAGES}",
+}
 FIREFOX_PREFS: dict[str, dict[str, PrefValue]] = {"webgl": {"webgl.disabled": True}}
 
 

@@ -74,7 +74,7 @@ class _Builder:
         for key in ("permissions", "platform", "system", "firewall"):
             if key in entries:
                 fields[key] = dict(entries[key] or {})
-        for key in ("assets", "account", "clock"):
+        for key in ("assets", "account", "clock", "page"):
             if key in entries:
                 fields[key] = entries[key]
         if "devices" in entries:

@@ -89,6 +89,7 @@ class World:
     assets: str | None = None
     account: str | None = None
     clock: str | None = None
+    page: str | None = None  # how the app's page is served: plain, cross-origin-isolated
 
     def merged(self, override: World) -> World:
         return World(
@@ -105,6 +106,7 @@ class World:
             assets=override.assets or self.assets,
             account=override.account or self.account,
             clock=override.clock or self.clock,
+            page=override.page or self.page,
         )
 
 

@@ -26,6 +26,9 @@ from harness.paths import web_dir
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "credentialless"}
+# The sample app's page asked with this query is served with ISOLATION_HEADERS (a scenario's
+# `page: cross-origin-isolated`): the page decides isolation, its same-origin modules and workers follow it.
+ISOLATED_QUERY = "isolated=1"
 PREFLIGHT_MAX_AGE = "600"
 
 
@@ -108,3 +111,9 @@ class AppFiles:
 
 async def isolation_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.update(ISOLATION_HEADERS)
+
+
+async def isolated_app_page(request: web.Request, response: web.StreamResponse) -> None:
+    """The sample app's page, asked with ISOLATED_QUERY: cross-origin isolated."""
+    if request.path.startswith("/app/") and request.query.get("isolated") == "1":
+        response.headers.update(ISOLATION_HEADERS)

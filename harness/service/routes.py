@@ -28,7 +28,7 @@ from harness.sdk_packages import dist_dir
 from harness.service import live, media
 from harness.service.bundle import BundleError, cached_umd
 from harness.service.jwt_rules import verify_token
-from harness.service.origins import AppFiles, isolation_headers
+from harness.service.origins import AppFiles, isolated_app_page, isolation_headers
 from harness.service.protocol import SessionProtocol
 from harness.service.rooms import JoinRefused, Member, Room
 from harness.service.state import Credentials, ServiceState
@@ -38,6 +38,7 @@ from harness.service.tokens import mint_token
 def build_app(state: ServiceState, protocol: SessionProtocol, dev: Credentials) -> web.Application:
     routes = _Routes(state, dev)
     app = web.Application(middlewares=[state.origins.middleware])
+    app.on_response_prepare.append(isolated_app_page)
     app.router.add_get("/", routes.home)
     app.router.add_post("/wc/lsdk", routes.join_info)
     app.router.add_get("/instantsdk/{session_id}", protocol.session_socket)

@@ -8,6 +8,7 @@ from playwright.sync_api import Error as PlaywrightError
 from harness.faults import permissions, system
 from harness.participant import ParticipantPage
 from harness.scenario.model import Step
+from harness.service.origins import ISOLATED_QUERY
 from harness.steps.run import DEFAULT_EVENT_WAIT, PAGE_READY_WAIT, Run
 
 
@@ -17,6 +18,8 @@ def open_page(run: Run, participant: ParticipantPage, step: Step) -> None:
         participant.emulate(system.cdp_commands(participant.plan.system))
         permissions.before_load(participant, run.ctx.service.base_url)
     url = f"{run.ctx.service.base_url}/app/index.html?sdk={run.ctx.sdk.name}"
+    if participant.plan.isolated:
+        url += f"&{ISOLATED_QUERY}"
     page.goto(url, timeout=run.remaining_ms(PAGE_READY_WAIT))
     if ready_state(run, participant) == "error":
         shown = page.text_content("#error") or "no message"
