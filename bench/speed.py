@@ -84,7 +84,7 @@ def warm(runs: int) -> dict[str, Any]:
                 service,
                 "chromium",
                 SdkProfile.named("double"),
-                Artifacts(Path(out), "bench", tracing="retain-on-failure"),
+                Artifacts(Path(out), "bench", tracing="retain-on-failure", trace_detail=False),  # as the plugin
             )
             run = ScenarioRun(scenario, context)
             run.run()
