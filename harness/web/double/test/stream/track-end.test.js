@@ -3,16 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installMediaDevices } from '../support/media-stub.js';
-import { Room } from '../support/room-stub.js';
+import { Room, until } from '../support/room-stub.js'; // until: the track end awaits the Permissions API and the device list
 
-// Waits (bounded) until the track end has been handled: it awaits the Permissions API and the device list.
-async function until(check, what) {
-  for (let turn = 0; turn < 400; turn += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  assert.fail(`never happened: ${what}`);
-}
 
 const audioEvents = (client) =>
   client.events.filter((event) => event.name === 'current-audio-change').map((event) => event.payload);
