@@ -3,15 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installMediaDevices, mediaServer } from '../support/media-stub.js';
-import { Room, settle } from '../support/room-stub.js';
+import { Room, eventsNamed, settle } from '../support/room-stub.js';
 import { startFailover } from '../../src/client/reconnect.js';
+
+const failures = (client) => eventsNamed(client, 'active-media-failed');
 
 const VIDEO_BROKEN = { message: 'Connection to remote video has failed. Please refresh your browser to try again.', type: 'video', code: 201 };
 const AUDIO_BROKEN = { message: 'Audio connection failed. Please refresh your browser to reconnect.', type: 'audio', code: 101 };
-
-function failures(client) {
-  return client.events.filter((event) => event.name === 'active-media-failed').map((event) => event.payload);
-}
 
 async function joined() {
   const world = installMediaDevices();

@@ -3,18 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installMediaDevices } from '../support/media-stub.js';
-import { Room, until } from '../support/room-stub.js'; // until: the track end awaits the Permissions API and the device list
+import { Room, eventsNamed, until } from '../support/room-stub.js'; // until: the track end awaits the Permissions API and the device list
 
+const failures = (client) => eventsNamed(client, 'active-media-failed');
 
 const audioEvents = (client) =>
   client.events.filter((event) => event.name === 'current-audio-change').map((event) => event.payload);
 
 function permissions(states) {
   navigator.permissions = { query: async ({ name }) => ({ state: states[name] || 'granted' }) };
-}
-
-function failures(client) {
-  return client.events.filter((event) => event.name === 'active-media-failed').map((event) => event.payload);
 }
 
 async function joined() {

@@ -4,8 +4,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { installMediaDevices } from '../support/media-stub.js';
-import { Room, turns } from '../support/room-stub.js';
+import { Room, eventsNamed, turns } from '../support/room-stub.js';
 import { VIDEO_MUTE_MS } from '../../src/stream/track-mute.js';
+
+const failures = (client) => eventsNamed(client, 'active-media-failed');
 
 const MIC_MUTED = {
   message: 'Your mic is muted in system or browser settings. Please open your settings to unmute and adjust the level.',
@@ -14,10 +16,6 @@ const MIC_MUTED = {
 };
 const MIC_INTERRUPTED = { message: 'Audio was interrupted by the system. Please click anywhere to resume playback.', type: 'audio', code: 106 };
 const CAMERA_INTERRUPTED = { message: 'Video was interrupted by the system. Please click anywhere to resume.', type: 'video', code: 207 };
-
-function failures(client) {
-  return client.events.filter((event) => event.name === 'active-media-failed').map((event) => event.payload);
-}
 
 // The page the runtime listens on for "click anywhere".
 function installPage() {
