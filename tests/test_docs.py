@@ -32,6 +32,8 @@ def test_coverage_json_shape() -> None:
     assert {row["space"] for row in rows} == {"videosdk", "active-media-failed"}
     camera = next(row for row in rows if row["code"] == 6100 and row["space"] == "videosdk")
     assert camera["status"] == "covered" and "camera-denied" in camera["scenarios"]
+    media = [row for row in rows if row["space"] == "active-media-failed"]
+    assert all(row["status"] != "missing" for row in media), "every active-media-failed code is covered or unreachable"
     revoked = next(row for row in rows if row["code"] == 203 and row["space"] == "active-media-failed")
     assert (
         revoked["constant"] == "CameraPermissionReset" and "camera-permission-revoked-mid-call" in revoked["scenarios"]

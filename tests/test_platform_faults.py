@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from harness.errors import HarnessError
 from harness.faults import firefox, plan_world
 from harness.faults.network import NetworkController
+from harness.faults.plan import unsupported
 from harness.scenario.model import WebSocketClose, World
 
 
@@ -42,6 +44,41 @@ def test_autoplay_false_sets_chromiums_policy_and_a_gesture_free_page() -> None:
     assert plan.gesture_free
     assert not plan_world(World(platform={"autoplay": True})).gesture_free
     assert not plan_world(World()).gesture_free
+
+
+def test_audio_output_false_is_firefoxs_null_audio_backend_and_chromium_skips_it() -> None:
+    world = World(platform={"audio_output": False})
+    assert plan_world(world, browser="firefox").firefox_prefs["media.cubeb.force_null_context"] is True
+    assert all("audio_output" not in script for script in plan_world(world).init_scripts), "not a page script"
+    assert unsupported("firefox", world, mid_session=False) is None
+    reason = unsupported("chromium", world, mid_session=False)
+    assert reason is not None and "fake output" in reason
+    assert unsupported("chromium", World(platform={"audio_output": True}), mid_session=False) is None
+    assert "media.cubeb.force_null_context" not in plan_world(World(), browser="firefox").firefox_prefs
+
+
+CATALOG = Path(__file__).resolve().parents[1] / "harness" / "scenarios"
+
+
+@pytest.mark.browser
+def test_104_comes_from_a_context_that_never_runs_and_not_from_a_running_one(pytester: pytest.Pytester) -> None:
+    """The catalog's 104 on Firefox with no audio output; the same call on Chromium, whose AudioContext runs (a
+    capturing page may play audio), gives no 104 however long the clock runs."""
+    text = (CATALOG / "browser-without-audio-output.yaml").read_text()
+    control = text.replace("name: browser-without-audio-output", "name: audio-output-present")
+    control = control.replace("browsers: [firefox]", "browsers: [chromium]").replace(
+        "platform: {audio_output: false}\n", ""
+    )
+    start, end = control.index("  - advance_clock: 1s"), control.index("  - advance_clock: 29s")
+    control = control[:start] + control[end:].replace("advance_clock: 29s", "advance_clock: 60s")
+    (pytester.path / "control.yaml").write_text(control)
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--scenario-dir", str(pytester.path), "--output", str(pytester.path / "out"),
+        "--browser", "firefox", "--browser", "chromium",
+        "--scenario", "browser-without-audio-output", "--scenario", "audio-output-present", timeout=240,
+    )  # fmt: skip
+    result.assert_outcomes(passed=1, failed=1, skipped=2)
+    result.stdout.fnmatch_lines(["*audio-output-present*wait_for_event active-media-failed*", "*events: none*"])
 
 
 def test_firefox_skips_autoplay_false() -> None:

@@ -242,7 +242,15 @@ def ranked(names: list[str], fit: Fit, folder: Path | None = None) -> list[str]:
     """The scenarios by fit, best first; among equals, in the order given; unknown names dropped."""
     known = catalog(folder)
     present = [name for name in dict.fromkeys(names) if name in known]
-    return sorted(present, key=lambda name: (-fit_score(known[name], fit), _unmentioned(known[name], fit)))
+    return sorted(
+        present,
+        key=lambda name: (-fit_score(known[name], fit), _unmentioned(known[name], fit), _off_default(known[name], fit)),
+    )
+
+
+def _off_default(scenario: CatalogScenario, fit: Fit) -> int:
+    """1 for a scenario the default browser (the first of BROWSERS) does not run, when the report names none."""
+    return int(fit.browser not in BROWSERS and BROWSERS[0] not in scenario.browsers)
 
 
 COMMAND_SCENARIOS = 3

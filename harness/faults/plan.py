@@ -165,7 +165,9 @@ def apply_fault(participant: FaultTarget, change: World, env: FaultEnv) -> list[
 
 def unsupported(browser: str, world: World, *, mid_session: bool) -> str | None:
     """Why `browser` cannot produce this world or fault (the run then skips), or None."""
-    return firefox.unsupported(world, mid_session=mid_session) if browser == "firefox" else None
+    if browser == "firefox":
+        return firefox.unsupported(world, mid_session=mid_session)
+    return platform.chromium_unsupported(world.platform)
 
 
 def shapes_traffic(world: World) -> bool:

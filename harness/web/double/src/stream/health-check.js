@@ -31,8 +31,10 @@ export function realNow(scope = globalThis) {
 // The runtime's check (its class with checkInterval, hasRTPPackets, subforme, lastsubformetime, paused),
 // over frames instead of packets. `report()` is called when it fails.
 export class HealthCheck {
-  constructor(report, { now = () => performance.now(), real = realNow, every = (fn, ms) => setInterval(fn, ms), clear = (id) => clearInterval(id) } = {}) {
-    Object.assign(this, { report, now, real, every, clear });
+  // `video: false` is the audio encoder's check, which needs no subscriber; `flowing()`, when given, is asked at
+  // each check whether the source is delivering now (a frame() of its own).
+  constructor(report, { now = () => performance.now(), real = realNow, every = (fn, ms) => setInterval(fn, ms), clear = (id) => clearInterval(id), video = true, flowing = null } = {}) {
+    Object.assign(this, { report, now, real, every, clear, video, flowing });
     this.interval = 0;
     this.framesSeen = false;
     this.lastFrameReal = -Infinity;
@@ -66,8 +68,9 @@ export class HealthCheck {
   }
 
   tick() {
+    if (this.flowing && this.flowing()) this.frame();
     const stalled = !this.framesSeen && this.real() - this.lastFrameReal >= STALL_REAL_MS;
-    if (this.subforme && stalled && !this.paused && this.now() - this.lastSubChange > SUBSCRIPTION_SETTLE_MS) {
+    if ((this.video ? this.subforme : true) && stalled && !this.paused && this.now() - this.lastSubChange > SUBSCRIPTION_SETTLE_MS) {
       this.report();
     }
     this.framesSeen = false;
@@ -125,6 +128,54 @@ export function stopVideoHealthCheck(stream) {
   health.check.stop();
   health.frames.stop();
   stream.videoHealth = null;
+}
+
+// 104, the audio encoder's check: the same class in the runtime's audio encode worker (`new Oi(-131)`), started
+// when the microphone's capture is connected (START_AUDIO_CAPTURE) and at each unmute, stopped at each mute; as
+// an audio check it needs no subscriber. The encoder encodes what an AudioWorklet reads from the microphone,
+// and that worklet lives in the AudioContext computer audio plays through (the runtime's `audioCtx`, which it
+// resumes once the capture is connected): a context that does not render runs no worklet, so the encoder gets
+// no sample and sends no packet. Here "sent a packet" is "the context was running" at a check or in between
+// (its `statechange`). A running context counts as sending, also when the microphone delivers silence (what
+// the encoder does with digital silence is decided inside its WebAssembly; docs/fidelity.md). A browser keeps
+// an AudioContext from rendering when it has no audio output to render to (Firefox without an audio
+// backend: `platform: {audio_output: false}`) or, for a page nobody clicked that captures nothing, by its
+// autoplay policy.
+export const AUDIO_HEALTH_CODE = 104;
+
+// Runs the audio check while computer audio has a captured microphone, unmuted, and its context; stops it
+// otherwise. Called after every change of those. `clocks`: the HealthCheck's clock options (tests).
+export function syncAudioHealthCheck(stream, clocks = {}) {
+  const { audio, playback } = stream;
+  const wanted = !!playback && audio.state === 'started' && !!audio.stream && !audio.muted;
+  const current = stream.audioHealth;
+  if (wanted && current && current.context === playback.context) return;
+  stopAudioHealthCheck(stream);
+  if (!wanted) return;
+  const { context } = playback;
+  const rendering = () => context.state === 'running';
+  const health = { context, check: null, onState: null };
+  health.check = new HealthCheck(
+    () => {
+      if (stream.audioHealth === health) stream.failures.report(AUDIO_HEALTH_CODE);
+    },
+    { ...clocks, video: false, flowing: rendering },
+  );
+  health.onState = () => {
+    if (rendering()) health.check.frame();
+  };
+  if (typeof context.addEventListener === 'function') context.addEventListener('statechange', health.onState);
+  health.check.start();
+  if (rendering()) health.check.frame();
+  stream.audioHealth = health;
+}
+
+export function stopAudioHealthCheck(stream) {
+  const health = stream.audioHealth;
+  if (!health) return;
+  health.check.stop();
+  if (typeof health.context.removeEventListener === 'function') health.context.removeEventListener('statechange', health.onState);
+  stream.audioHealth = null;
 }
 
 // This participant starts or stops rendering `userId`'s video (render.js, video-view.js).

@@ -4,11 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AUDIO_HEALTH_CODE,
   HEALTH_CHECK_MS,
   HealthCheck,
   STALL_REAL_MS,
   SUBSCRIPTION_SETTLE_MS,
   VideoWatchClient,
+  stopAudioHealthCheck,
+  syncAudioHealthCheck,
   watchFrames,
 } from '../../src/stream/health-check.js';
 import { Room, settle } from '../support/room-stub.js';
@@ -136,4 +139,95 @@ test("attaching someone's video tells them they are watched; detaching tells the
   await bob.getMediaStream().detachVideo(ann.currentUserId());
   await settle();
   assert.deepEqual([...watch.watchers], []);
+});
+
+// 104: the audio encoder's check. It runs while computer audio has a captured microphone, unmuted; a packet
+// is "the AudioContext was rendering". No subscriber is needed.
+function audioStream(state) {
+  const listeners = new Map();
+  const context = {
+    state,
+    addEventListener: (name, fn) => listeners.set(name, fn),
+    removeEventListener: (name) => listeners.delete(name),
+    become(next) {
+      this.state = next;
+      const fn = listeners.get('statechange');
+      if (fn) fn();
+    },
+  };
+  const heard = [];
+  const stream = {
+    audio: { state: 'started', stream: {}, muted: false },
+    playback: { context },
+    failures: { report: (code) => heard.push(code) },
+  };
+  const clocks = { page: 0, real: 0 };
+  let tick = null;
+  const options = {
+    now: () => clocks.page,
+    real: () => clocks.real,
+    every: (fn) => {
+      tick = fn;
+      return 1;
+    },
+    clear: () => {
+      tick = null;
+    },
+  };
+  const advance = (ms, realMs = 0) => {
+    clocks.page += ms;
+    clocks.real += realMs;
+    if (ms >= HEALTH_CHECK_MS && tick) tick();
+  };
+  return { stream, context, heard, options, advance, listeners, running: () => tick !== null };
+}
+
+test('audio: a context that never renders for a whole check window: 104 at the first check, and again', () => {
+  const { stream, heard, options, advance } = audioStream('suspended');
+  syncAudioHealthCheck(stream, options);
+  advance(HEALTH_CHECK_MS); // the first check, 30 s in: more than 20 s after the start of the page clock
+  assert.deepEqual(heard, [AUDIO_HEALTH_CODE]);
+  advance(HEALTH_CHECK_MS);
+  assert.deepEqual(heard, [AUDIO_HEALTH_CODE, AUDIO_HEALTH_CODE]); // the throttle is the reporter's, not the check's
+});
+
+test('audio: a rendering context counts as packets sent, also back to back on a virtual clock', () => {
+  const { stream, heard, options, advance } = audioStream('running');
+  syncAudioHealthCheck(stream, options);
+  for (let i = 0; i < 3; i += 1) advance(HEALTH_CHECK_MS);
+  assert.deepEqual(heard, []);
+});
+
+test('audio: a context that starts rendering within the window saves that window, not the later ones it misses', () => {
+  const { stream, context, heard, options, advance } = audioStream('suspended');
+  syncAudioHealthCheck(stream, options);
+  context.become('running');
+  context.become('suspended');
+  advance(HEALTH_CHECK_MS, STALL_REAL_MS);
+  assert.deepEqual(heard, []);
+  advance(HEALTH_CHECK_MS, STALL_REAL_MS);
+  assert.deepEqual(heard, [AUDIO_HEALTH_CODE]);
+});
+
+test('audio: muted, speaker only, or left: no check; unmuting starts a fresh one', () => {
+  const { stream, heard, options, advance, listeners, running } = audioStream('suspended');
+  stream.audio.muted = true;
+  syncAudioHealthCheck(stream, options);
+  assert.equal(running(), false);
+  stream.audio.muted = false;
+  syncAudioHealthCheck(stream, options);
+  assert.equal(running(), true);
+  stream.audio.muted = true;
+  syncAudioHealthCheck(stream, options);
+  assert.equal(running(), false);
+  assert.equal(listeners.size, 0, 'the context is no longer listened to');
+  stream.audio = { state: 'started', stream: null, muted: false }; // speaker only: no capture
+  syncAudioHealthCheck(stream, options);
+  assert.equal(running(), false);
+  for (let i = 0; i < 3; i += 1) advance(HEALTH_CHECK_MS);
+  assert.deepEqual(heard, []);
+  stream.audio = { state: 'started', stream: {}, muted: false };
+  syncAudioHealthCheck(stream, options);
+  stopAudioHealthCheck(stream);
+  assert.equal(running(), false);
 });
