@@ -48,7 +48,26 @@ def record(measured: dict[str, float], path: Path | None = None) -> None:
         os.replace(temporary, target)
 
 
-def longest_first(items: Sequence[T], key: Callable[[T], str], estimate: Callable[[T], float]) -> list[T]:
-    """The items by known (else estimated) duration, longest first; equal ones keep their order."""
+def longest_first(
+    items: Sequence[T],
+    key: Callable[[T], str],
+    estimate: Callable[[T], float],
+    group: Callable[[T], str] | None = None,
+) -> list[T]:
+    """The items by known (else estimated) duration, longest first; equal ones keep their order.
+
+    With `group`, the items of one group stay together, in their own order, and the groups go longest (in sum)
+    first: pytest tears a module's fixtures down whenever the next item is from another module, so a module
+    spread over the run would set its fixtures up again for each of its items."""
     known = load()
-    return sorted(items, key=lambda item: -known.get(key(item), estimate(item)))
+
+    def duration(item: T) -> float:
+        return known.get(key(item), estimate(item))
+
+    if group is None:
+        return sorted(items, key=lambda item: -duration(item))
+    groups: dict[str, list[T]] = {}
+    for item in items:
+        groups.setdefault(group(item), []).append(item)
+    ordered = sorted(groups.values(), key=lambda members: -sum(duration(item) for item in members))
+    return [item for members in ordered for item in members]

@@ -32,6 +32,16 @@ def test_longest_first_known_before_estimated_and_ties_keep_their_order(
     assert timings.longest_first(items, key=str, estimate=lambda item: 2.0) == ["slow", "new-a", "new-b", "quick"]
 
 
+def test_grouped_items_stay_together_and_the_longest_group_goes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HARNESS_TIMINGS_FILE", str(tmp_path / "timings.json"))
+    timings.record({"a.1": 1.0, "a.2": 1.0, "a.3": 1.0, "b.1": 2.5, "c.1": 0.5})
+    items = ["a.1", "b.1", "a.2", "c.1", "a.3"]
+    ordered = timings.longest_first(items, key=str, estimate=lambda item: 0.0, group=lambda item: item.split(".")[0])
+    assert ordered == ["a.1", "a.2", "a.3", "b.1", "c.1"]  # a: 3.0 in all, in its own order
+
+
 @pytest.mark.browser
 def test_under_n_the_longest_known_scenario_runs_first(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
