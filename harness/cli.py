@@ -251,10 +251,9 @@ def reproduce(text: str, args: argparse.Namespace) -> int:
 
     os_name = customer_os(text, args.os)
     explanation = explain(text, args.scenario_dir)
-    browser = args.browser or (
-        explanation.clues.browser if explanation.clues.browser in ("chromium", "firefox") else "chromium"
-    )
-    repro = write(explanation, browser, os_name, args.out, args.scenario_dir)
+    named = explanation.clues.browser if explanation.clues.browser in ("chromium", "firefox") else None
+    repro = write(explanation, args.browser or named, os_name, args.out, args.scenario_dir)
+    browser = repro.browser
     output = args.out / "test-results"
     report = args.out / "report.html"
     pytest_args = ["--scenario-file", str(repro.path), "--browser", browser, "--output", str(output)]

@@ -47,6 +47,15 @@ def test_the_customer_browser_picks_the_scenario_valid_there(tmp_path: Path) -> 
     assert on_firefox.scenario.name == "no-microphone-firefox"
 
 
+def test_a_report_naming_no_browser_goes_to_the_browser_that_makes_its_condition(tmp_path: Path) -> None:
+    report = "active-media-failed {type: 'audio', code: 104} after a few seconds of audio"
+    unnamed = write(explain(report), None, None, tmp_path)
+    assert (unnamed.browser, unnamed.scenario.name) == ("firefox", "browser-without-audio-output")
+    assert write(explain("6010 subCode 4"), None, None, tmp_path).browser == "chromium"  # the default first
+    with pytest.raises(HarnessError, match="no catalog scenario reproduces AudioStreamFailed on chromium yet"):
+        write(explain(report), "chromium", None, tmp_path)
+
+
 def test_the_computer_comes_from_the_option_or_the_report() -> None:
     assert customer_os("error 6100 on my MacBook", None) == "macos"
     assert customer_os("error 6100", None) is None

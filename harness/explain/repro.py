@@ -58,17 +58,21 @@ def customer_os(text: str, given: str | None) -> str | None:
     return next((name for name, pattern in _OS_WORDS if re.search(pattern, lowered)), None)
 
 
-def choose(explanation: Explanation, browser: str, folder: Path | None = None) -> tuple[Match, CatalogScenario]:
-    """The best answer that has a scenario valid on the customer's browser, and that scenario."""
+def choose(
+    explanation: Explanation, browser: str | None, folder: Path | None = None
+) -> tuple[Match, CatalogScenario, str]:
+    """The best answer that has a scenario valid on the customer's browser, that scenario, and the browser. A
+    report that names no browser takes the first browser (of BROWSERS) that one of the answers has a scenario for."""
     known = catalog(folder)
-    for match in explanation.matches:
-        for name in match.scenarios:
-            if known[name].valid_on(browser):
-                return match, known[name]
+    for candidate in (browser,) if browser else BROWSERS:
+        for match in explanation.matches:
+            for name in match.scenarios:
+                if known[name].valid_on(candidate):
+                    return match, known[name], candidate
     if explanation.matches:
         best = explanation.matches[0]
         raise HarnessError(
-            f"no catalog scenario reproduces {best.constant or best.code} on {browser} yet "
+            f"no catalog scenario reproduces {best.constant or best.code} on {browser or ' or '.join(BROWSERS)} yet "
             f"(scenarios for it: {', '.join(best.scenarios) or 'none'})"
         )
     raise HarnessError("nothing in the report was recognised: try `harness explain` on it first")
@@ -91,8 +95,11 @@ def expectation(match: Match, scenario: CatalogScenario) -> Expected | None:
     return None
 
 
-def write(explanation: Explanation, browser: str, os_name: str | None, out: Path, folder: Path | None = None) -> Repro:
-    match, scenario = choose(explanation, browser, folder)
+def write(
+    explanation: Explanation, browser: str | None, os_name: str | None, out: Path, folder: Path | None = None
+) -> Repro:
+    """The scenario adapted to the customer's browser (None: the report named none) and computer, written."""
+    match, scenario, browser = choose(explanation, browser, folder)
     raw = adapted(scenario.raw, browser, os_name)
     raw["name"] = f"repro-{scenario.name}"[:80]
     header = comment(explanation.query, match, scenario, browser, os_name)
