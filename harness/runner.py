@@ -22,7 +22,7 @@ from harness.expectations import show_error, step_header
 from harness.faults import plan_world, prepare_context, system
 from harness.faults.devices import relayed_kinds
 from harness.faults.network import NetworkController
-from harness.faults.plan import shapes_traffic, unsupported
+from harness.faults.plan import routes_sockets, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
 from harness.participant import ParticipantPage
 from harness.run_context import RunContext, SdkProfile, needs_zoom, zoom_credentials
@@ -127,7 +127,10 @@ class ScenarioRun:
             spec.role,
             context,
             NetworkController(
-                context, path, {"media": self.ctx.service.media_port}, route_sockets=not plan.gesture_free
+                context,
+                path,
+                {"media": self.ctx.service.media_port},
+                route_sockets=not plan.gesture_free and routes_sockets(spec.given, self.faults_of(spec.name)),
             ),
             dict(spec.given.permissions),
             plan,

@@ -10,7 +10,7 @@ import pytest
 from harness.errors import HarnessError
 from harness.faults import firefox, plan_world
 from harness.faults.network import NetworkController
-from harness.faults.plan import unsupported
+from harness.faults.plan import routes_sockets, unsupported
 from harness.scenario.model import WebSocketClose, World
 
 
@@ -85,6 +85,15 @@ def test_firefox_skips_autoplay_false() -> None:
     reason = firefox.unsupported(World(platform={"autoplay": False}), mid_session=False)
     assert reason is not None and "gesture" in reason
     assert firefox.unsupported(World(platform={"webgl": False}), mid_session=False) is None
+
+
+def test_sockets_are_routed_only_for_a_scenario_that_cuts_or_closes_them() -> None:
+    close = WebSocketClose(url="**/wc/media/**", code=1006)
+    assert routes_sockets(World(network="offline"), [])
+    assert routes_sockets(World(), [World(permissions={"camera": "denied"}), World(network="offline")])
+    assert routes_sockets(World(), [World(websocket=close)])
+    assert not routes_sockets(World(), [World(network="online"), World(firewall={"media": "blocked"})])
+    assert not routes_sockets(World(platform={"autoplay": False}), [])
 
 
 class NoContext:

@@ -52,6 +52,8 @@ class NetworkController:
 
     def _need_routing(self, what: str) -> None:
         if not self.routed:
+            # The runner routes every participant whose scenario cuts or closes sockets (plan.routes_sockets),
+            # unless nobody may have clicked its page.
             raise HarnessError(
                 f"{what} acts on the page's WebSockets through Playwright, which counts as a click on the page: "
                 "it cannot be combined with `platform: {autoplay: false}`"

@@ -170,6 +170,13 @@ def unsupported(browser: str, world: World, *, mid_session: bool) -> str | None:
     return platform.chromium_unsupported(world.platform)
 
 
+def routes_sockets(given: World, faults: list[World]) -> bool:
+    """Whether a participant's WebSockets must run through Playwright: to be cut when the network goes offline
+    (Playwright's offline mode leaves open sockets open), or closed by a websocket fault. Routed sockets cost
+    every frame a round trip through the harness, so a participant whose scenario does neither is not routed."""
+    return given.network == "offline" or any(f.network == "offline" or f.websocket is not None for f in faults)
+
+
 def shapes_traffic(world: World) -> bool:
     """Whether a world (a `given` or a fault) needs the participant's traffic on a harness network path."""
     return world.conditions is not None or world.network == "blackhole" or bool(world.firewall)
