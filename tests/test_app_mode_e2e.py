@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -160,29 +162,44 @@ def test_bad_options_are_one_line_before_anything_starts(
 JOIN = "timeout: 10s\nsteps:\n  - join: {topic: tiny, name: tina}\n  - call: stream.startAudio\n"
 
 
-@pytest.mark.parametrize(
-    ("script", "line"),
-    [
-        ("/* loads the SDK, never creates a client */",
-         "*tiny.yaml:4:5: your app (--app *) created no Video SDK client before the scenario's 10s timeout ran out: the SDK double loaded, but "
-         "nothing called ZoomVideo.createClient(), and window.zmClient is not set (--app-client names where*"),
-        ("WebVideoSDK.default.createLocalAudioTrackz(); WebVideoSDK.default.createClient();",  # crashes at load
-         "*expected your app to create a Video SDK client\n*observed: the page threw first: TypeError: "
-         "WebVideoSDK.default.createLocalAudioTrackz is not a function"),
-        ("WebVideoSDK.default.createClient().init('en-US', location.origin + '/lib');",
-         "*tiny.yaml:4:5: your app (--app *) created a client but did not call client.join before the scenario's 10s timeout ran out (its calls: "
-         "client.init); it must init and join by itself with what its URL gives it (--app-query 'topic={topic}')*"),
-    ],
-)  # fmt: skip
+NEVER_JOINS = [
+    ("/* loads the SDK, never creates a client */",
+     "*tiny.yaml:4:5: your app (--app *) created no Video SDK client before the scenario's 10s timeout ran out: the SDK double loaded, but "
+     "nothing called ZoomVideo.createClient(), and window.zmClient is not set (--app-client names where*"),
+    ("WebVideoSDK.default.createLocalAudioTrackz(); WebVideoSDK.default.createClient();",  # crashes at load
+     "*expected your app to create a Video SDK client\n*observed: the page threw first: TypeError: "
+     "WebVideoSDK.default.createLocalAudioTrackz is not a function"),
+    ("WebVideoSDK.default.createClient().init('en-US', location.origin + '/lib');",
+     "*tiny.yaml:4:5: your app (--app *) created a client but did not call client.join before the scenario's 10s timeout ran out (its calls: "
+     "client.init); it must init and join by itself with what its URL gives it (--app-query 'topic={topic}')*"),
+]  # fmt: skip
+
+
 def test_an_app_that_never_creates_a_client_or_never_joins_fails_in_one_line_within_the_timeout(
-    pytester: pytest.Pytester, tmp_path: Path, script: str, line: str
+    pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
-    app = tiny_app(tmp_path / "app", script)
-    result = run(pytester, "--app", str(app), "--app-query", "topic={topic}",
-                 "--scenario-file", str(scenario_file(tmp_path, "tiny", JOIN)))  # fmt: skip
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(line.split("\n"))
-    assert "Traceback" not in result.stdout.str()
+    """Three apps, each in its own pytest process, run side by side: each mostly waits out the 10-s timeout."""
+    started = []
+    for index, (script, _) in enumerate(NEVER_JOINS):
+        folder = tmp_path / f"app{index}"
+        app = tiny_app(folder / "app", script)
+        args = [sys.executable, "-m", "pytest", f"--basetemp={folder / 'tmp'}", "-p", "no:cacheprovider",
+                "--scenario-dir", str(CATALOG), "--output", str(folder / "out"), "--app", str(app),
+                "--app-query", "topic={topic}", "--scenario-file", str(scenario_file(folder, "tiny", JOIN))]  # fmt: skip
+        started.append(
+            pytester.popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
+        )
+    try:
+        for process, (_, line) in zip(started, NEVER_JOINS, strict=True):
+            output, _ = process.communicate(timeout=300)
+            assert process.returncode == pytest.ExitCode.TESTS_FAILED, output[-3000:]
+            assert "1 failed" in output and "Traceback" not in output
+            pytest.LineMatcher(output.splitlines()).fnmatch_lines(line.split("\n"))
+    finally:
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
 
 
 def test_a_token_url_the_app_never_asks_is_one_line(pytester: pytest.Pytester, sample_app: Path) -> None:
