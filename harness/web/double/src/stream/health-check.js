@@ -1,4 +1,5 @@
-// The video encoder's health check of the 2.5.0 runtime (docs/fidelity.md, "active-media-failed"): 206.
+// The encoders' health checks of the 2.5.0 runtime (docs/fidelity.md, "active-media-failed"): 206 for video, and
+// 104 for audio (syncAudioHealthCheck, below).
 // The runtime's video encode worker runs, from the moment it starts encoding the camera, a check every 30 s:
 // when someone subscribes to this participant's video (`subforme`), the encoder sent no packet since the last
 // check, the check is not paused, and the subscription changed more than 20 s ago, it reports -130, which
