@@ -18,8 +18,10 @@ lint: setup
 	.venv/bin/mypy
 	.venv/bin/lint-imports --no-cache
 
+# The suite starts many Python processes (pytest runs, the CLI); each compiles what has no bytecode cache yet, so
+# the run writes those caches (into __pycache__, ignored by git) even where PYTHONDONTWRITEBYTECODE is set.
 test: lint
-	.venv/bin/pytest -n 2  # two workers, the longest tests first (docs/running.md)
+	PYTHONDONTWRITEBYTECODE= .venv/bin/pytest -n 2  # two workers, the longest tests first (docs/running.md)
 
 serve: setup
 	.venv/bin/harness serve
