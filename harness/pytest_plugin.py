@@ -173,12 +173,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             config.hook.pytest_deselected(items=[item for item in items if item not in keep])
             items[:] = keep
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: its order is the order items are handed out
-        items[:] = timings.longest_first(items, _timing_key, _estimate, _fixture_group)
-
-
-def _fixture_group(item: pytest.Item) -> str:
-    """A scenario is a group of its own; a test goes with its module (whose fixtures it may share)."""
-    return item.nodeid if isinstance(item, ScenarioItem) else str(item.path)
+        # Grouped by file: a test module (whose fixtures its tests may share), or a scenario and its variants.
+        items[:] = timings.longest_first(items, _timing_key, _estimate, lambda item: str(item.path))
 
 
 def _timing_key(item: pytest.Item) -> str:

@@ -71,7 +71,7 @@ export class HealthCheck {
   tick() {
     if (this.flowing && this.flowing()) this.frame();
     const stalled = !this.framesSeen && this.real() - this.lastFrameReal >= STALL_REAL_MS;
-    if ((this.video ? this.subforme : true) && stalled && !this.paused && this.now() - this.lastSubChange > SUBSCRIPTION_SETTLE_MS) {
+    if ((!this.video || this.subforme) && stalled && !this.paused && this.now() - this.lastSubChange > SUBSCRIPTION_SETTLE_MS) {
       this.report();
     }
     this.framesSeen = false;
@@ -165,9 +165,9 @@ export function syncAudioHealthCheck(stream, clocks = {}) {
   health.onState = () => {
     if (rendering()) health.check.frame();
   };
-  if (typeof context.addEventListener === 'function') context.addEventListener('statechange', health.onState);
+  context.addEventListener('statechange', health.onState);
   health.check.start();
-  if (rendering()) health.check.frame();
+  health.onState(); // a context already running counts from the start
   stream.audioHealth = health;
 }
 
@@ -175,7 +175,7 @@ export function stopAudioHealthCheck(stream) {
   const health = stream.audioHealth;
   if (!health) return;
   health.check.stop();
-  if (typeof health.context.removeEventListener === 'function') health.context.removeEventListener('statechange', health.onState);
+  health.context.removeEventListener('statechange', health.onState);
   stream.audioHealth = null;
 }
 

@@ -17,12 +17,12 @@ import {
 import { Room, settle } from '../support/room-stub.js';
 import { installMediaDevices } from '../support/media-stub.js';
 
-// A check on hand-driven clocks: `page` is the page's (virtual) clock, `real` the browser's own.
-function checked() {
+// Hand-driven clocks for a HealthCheck: `page` is the page's (virtual) clock, `real` the browser's own; `options`
+// are the check's clock options, and `advance` moves both clocks and runs the check when a whole interval passed.
+function handClocks() {
   const clocks = { page: 0, real: 0 };
-  const reports = [];
   let tick = null;
-  const check = new HealthCheck(() => reports.push(clocks.page), {
+  const options = {
     now: () => clocks.page,
     real: () => clocks.real,
     every: (fn, ms) => {
@@ -33,13 +33,21 @@ function checked() {
     clear: () => {
       tick = null;
     },
-  });
+  };
   const advance = (ms, realMs = 0) => {
     clocks.page += ms;
     clocks.real += realMs;
     if (ms >= HEALTH_CHECK_MS && tick) tick();
   };
-  return { check, clocks, reports, advance, running: () => tick !== null };
+  return { clocks, options, advance, running: () => tick !== null };
+}
+
+// A check on hand-driven clocks; each report is the page time it came at.
+function checked() {
+  const { clocks, options, advance, running } = handClocks();
+  const reports = [];
+  const check = new HealthCheck(() => reports.push(clocks.page), options);
+  return { check, clocks, reports, advance, running };
 }
 
 test('watched, and no frame for a whole check window: the check reports', () => {
@@ -161,25 +169,8 @@ function audioStream(state) {
     playback: { context },
     failures: { report: (code) => heard.push(code) },
   };
-  const clocks = { page: 0, real: 0 };
-  let tick = null;
-  const options = {
-    now: () => clocks.page,
-    real: () => clocks.real,
-    every: (fn) => {
-      tick = fn;
-      return 1;
-    },
-    clear: () => {
-      tick = null;
-    },
-  };
-  const advance = (ms, realMs = 0) => {
-    clocks.page += ms;
-    clocks.real += realMs;
-    if (ms >= HEALTH_CHECK_MS && tick) tick();
-  };
-  return { stream, context, heard, options, advance, listeners, running: () => tick !== null };
+  const { options, advance, running } = handClocks();
+  return { stream, context, heard, options, advance, listeners, running };
 }
 
 test('audio: a context that never renders for a whole check window: 104 at the first check, and again', () => {
