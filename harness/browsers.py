@@ -27,6 +27,10 @@ CHROMIUM_ARGS = (
 )
 
 
+SHELL_ENV_VAR = "HARNESS_HEADLESS_SHELL"
+SHELL_NAMES = ("chromium-headless-shell",)
+SHELL_PATHS = ("/usr/lib/chromium/chromium-headless-shell",)
+
 FIREFOX_ENV_VAR = "HARNESS_FIREFOX_EXECUTABLE"
 SYSTEM_FIREFOX = ("firefox-esr", "firefox")
 FIREFOX_SYSTEM_PATHS = ("/usr/bin/firefox-esr", "/usr/bin/firefox")
@@ -76,6 +80,23 @@ def find_chromium(explicit: str | None = None, playwright_path: str | None = Non
         + f" and {', '.join(SYSTEM_CHROMIUM)} on PATH. Run `harness setup` (installs Playwright's Chromium; "
         + f"`make setup` in a clone), or set {ENV_VAR}=/path/to/chromium"
     )
+
+
+def find_headless_shell(found: FoundBrowser) -> str | None:
+    """Chromium's headless shell for scenarios that capture nothing (harness/light_browser.py): the path in
+    HARNESS_HEADLESS_SHELL (`off`: never), else one installed beside a system Chromium; None for a Chromium
+    chosen explicitly or managed by Playwright, and when there is none."""
+    setting = os.environ.get(SHELL_ENV_VAR, "")
+    if setting == "off":
+        return None
+    if setting:
+        if not _is_executable(setting):
+            raise BrowserNotFound(f"{SHELL_ENV_VAR} names {setting!r}, which is not an executable file (or say off)")
+        return setting
+    if found.source != "system Chromium":
+        return None
+    candidates = (*SHELL_PATHS, *filter(None, (shutil.which(name) for name in SHELL_NAMES)))
+    return next((candidate for candidate in candidates if _is_executable(candidate)), None)
 
 
 def firefox_base_prefs() -> dict[str, PrefValue]:

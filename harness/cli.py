@@ -8,11 +8,14 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
 from harness.paths import scenarios_dir
 from harness.scenario.loader import scenario_files
+
+if TYPE_CHECKING:
+    from harness.browsers import FoundBrowser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,10 +32,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def command(sub: Any, name: str, summary: str) -> argparse.ArgumentParser:
     """A subcommand whose `--help` starts with what it does."""
-    parser: argparse.ArgumentParser = sub.add_parser(
-        name, help=summary, description=summary[0].upper() + summary[1:] + "."
-    )
-    return parser
+    description = summary[0].upper() + summary[1:] + "."
+    return sub.add_parser(name, help=summary, description=description)  # type: ignore[no-any-return]
 
 
 def dispatch(argv: list[str] | None) -> int:
@@ -50,12 +51,8 @@ def dispatch(argv: list[str] | None) -> int:
     cover = command(sub, "coverage", "each documented error code: covered by which scenarios, or why not")
     cover.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     cover.add_argument("--scenario-dir", type=Path, default=None, help="the catalog folder (default: the project's)")
-    cover.add_argument(
-        "--results",
-        type=Path,
-        default=Path("test-results/last-results.json"),
-        help="last results to show next to each scenario (written by every pytest run)",
-    )
+    results = "last results to show next to each scenario (written by every pytest run)"
+    cover.add_argument("--results", type=Path, default=Path("test-results/last-results.json"), help=results)
     conform = command(
         sub, "conformance", "run the scenarios valid for both SDKs on the double and the real package; compare"
     )
@@ -140,18 +137,24 @@ def dispatch(argv: list[str] | None) -> int:
 
 
 def show_browser(explicit: str | None) -> int:
-    print(found_browser(explicit))
+    from harness.browsers import find_headless_shell
+
+    found = chromium_found(explicit)
+    print(found.describe())
+    shell = find_headless_shell(found)
+    if shell:
+        print(f"{shell} (Chromium's headless shell, for scenarios that capture nothing)")
     return 0
 
 
-def found_browser(explicit: str | None = None) -> str:
+def chromium_found(explicit: str | None = None) -> FoundBrowser:
     from playwright.sync_api import sync_playwright
 
     from harness.browsers import find_chromium, managed_chromium
 
     with sync_playwright() as playwright:
         managed = managed_chromium(playwright)
-    return find_chromium(explicit, managed).describe()
+    return find_chromium(explicit, managed)
 
 
 def check_paths(paths: list[Path]) -> int:
@@ -293,7 +296,7 @@ def run_setup(check_only: bool, real_sdk: bool) -> int:
 
     missing_browser = False
     try:
-        print(f"browser: {found_browser()}")
+        print(f"browser: {chromium_found().describe()}")
     except BrowserNotFound as missing:
         missing_browser = check_only
         if check_only:
@@ -318,7 +321,7 @@ def install_chromium(missing: Exception) -> None:
     done = subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
     if done.returncode != 0:
         raise HarnessError(f"`playwright install chromium` failed (exit {done.returncode}); {missing}") from None
-    print(f"browser: {found_browser()}")
+    print(f"browser: {chromium_found().describe()}")
 
 
 def show_double(what: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 
 from playwright.sync_api import Browser, Error, Playwright
@@ -22,6 +22,7 @@ from harness.browsers import (
     PrefValue,
     find_chromium,
     find_firefox,
+    find_headless_shell,
     firefox_base_prefs,
     managed_chromium,
     managed_firefox,
@@ -37,6 +38,7 @@ class LaunchSignature:
     args: tuple[str, ...]
     headless: bool
     prefs: Prefs = ()  # Firefox only: every pref it was launched with, sorted by name
+    light: bool = False  # Chromium's headless shell (harness/light_browser.py)
 
 
 class BrowserPool:
@@ -58,6 +60,7 @@ class BrowserPool:
         self.browsers: dict[LaunchSignature, Browser] = {}
         self._found: FoundBrowser | None = None
         self._found_firefox: FoundBrowser | None = None
+        self._shell: tuple[str | None] | None = None  # found once: (path or None,)
 
     def found(self) -> FoundBrowser:
         if self._found is None:
@@ -69,11 +72,26 @@ class BrowserPool:
             self._found_firefox = find_firefox(managed_firefox(self.playwright))
         return self._found_firefox
 
+    def headless_shell(self) -> str | None:
+        """The headless shell a scenario that captures nothing may run on; None for a headed or remote run."""
+        if self.connect or not self.headless:
+            return None
+        if self._shell is None:
+            self._shell = (find_headless_shell(self.found()),)
+        return self._shell[0]
+
     def get(
-        self, browser: str, extra_args: tuple[str, ...], firefox_prefs: dict[str, PrefValue] | None = None
+        self,
+        browser: str,
+        extra_args: tuple[str, ...],
+        firefox_prefs: dict[str, PrefValue] | None = None,
+        light: bool = False,
     ) -> Browser:
-        """The shared browser for these flags (Chromium) or these prefs on top of the base ones (Firefox)."""
+        """The shared browser for these flags (Chromium) or these prefs on top of the base ones (Firefox);
+        `light`: Chromium's headless shell, when there is one."""
         signature = self._signature(browser, extra_args, firefox_prefs)
+        if light and browser == "chromium" and self.headless_shell():
+            signature = replace(signature, light=True)
         if self.connect:
             return self._remote(browser, signature)
         current = self.browsers.get(signature)
@@ -121,7 +139,7 @@ class BrowserPool:
         found = self.found()
         try:
             return self.playwright.chromium.launch(
-                executable_path=found.executable,
+                executable_path=self.headless_shell() if signature.light else found.executable,
                 headless=self.headless,
                 args=[*CHROMIUM_ARGS, *signature.args],
                 timeout=30_000,

@@ -24,6 +24,7 @@ from harness.faults.devices import relayed_kinds
 from harness.faults.network import NetworkController
 from harness.faults.plan import routes_sockets, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
+from harness.light_browser import GUARD_FLAG, GUARD_SCRIPT, may_capture
 from harness.participant import ParticipantPage
 from harness.run_context import RunContext, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.model import Participant, Scenario, Step, World
@@ -43,6 +44,10 @@ MAX_APP_CALLS = 12  # the app's latest calls shown in a failure
 SDK_EVENTS = EVENTS  # the probe subscribes to every event the typings declare
 
 
+class _CaptureOnShell(Exception):
+    """A page on the headless shell asked to capture: the run starts again on the full Chromium."""
+
+
 class ScenarioRun:
     """One run of a scenario; what its steps may use of it is `steps.Run`."""
 
@@ -57,10 +62,30 @@ class ScenarioRun:
         self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
         self.log_start = len(ctx.service.state.log)
         self.handlers = HANDLERS if ctx.app is None else APP_HANDLERS
+        # Chromium's headless shell for a run of the double that captures nothing (light_browser.py).
+        self.light = (
+            ctx.browser == "chromium"
+            and ctx.app is None
+            and ctx.sdk.kind == "double"
+            and not may_capture(scenario)
+            and ctx.pool.headless_shell() is not None
+        )
+        self.capture_asked: str | None = None  # what a page on the shell asked for, making the run start again
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     def run(self) -> None:
+        try:
+            self.run_once()
+        except _CaptureOnShell:
+            # Whatever the shell's run gave is thrown away: this result comes from a browser that can capture.
+            self.light = False
+            self.participants, self.call_ids, self.call_steps, self.reactions = {}, itertools.count(1), {}, []
+            self.credentials = self.ctx.service.new_credentials(self.scenario.given.account or "default")
+            self.log_start = len(self.ctx.service.state.log)
+            self.run_once()
+
+    def run_once(self) -> None:
         self.deadline = time.monotonic() + self.scenario.timeout
         failed = True
         # Every wait below is bounded by the deadline; the watchdog bounds what cannot be (a page that hangs).
@@ -76,7 +101,11 @@ class ScenarioRun:
                 self.check_unexpected_errors()
             failed = False
         finally:
+            asked = self.light and self.asked_to_capture()
             self.finish(failed)
+            if asked:
+                self.capture_asked = asked
+                raise _CaptureOnShell(asked) from None
 
     def finish(self, failed: bool) -> None:
         for participant in self.participants.values():
@@ -86,6 +115,20 @@ class ScenarioRun:
         for participant in self.participants.values():
             self.ctx.artifacts.stop_trace(participant.context, participant.name, failed)
             participant.close()
+
+    def asked_to_capture(self) -> str | None:
+        """The capture API a page on the headless shell called (the guard's note), if any."""
+        for participant in self.participants.values():
+            if participant.page is None:
+                continue
+            try:
+                asked = participant.page.evaluate(f"() => window.{GUARD_FLAG} || null")
+            except PlaywrightError:
+                asked = None  # a page that crashed or closed: its console still says
+            asked = asked or next((line for line in participant.console if GUARD_FLAG in line), None)
+            if asked:
+                return str(asked)
+        return None
 
     def observed_codes(self) -> list[int]:
         """Every SDK error code seen in this run, any participant, in order."""
@@ -113,7 +156,7 @@ class ScenarioRun:
             browser=self.ctx.browser,
             relayed=relayed_kinds(spec.given, self.faults_of(spec.name)),
         )
-        browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args, plan.firefox_prefs or None)
+        browser = self.ctx.pool.get(self.ctx.browser, plan.launch_args, plan.firefox_prefs or None, light=self.light)
         path = self.ctx.shaper.open_path() if plan.shaped else None
         options: dict[str, Any] = {"permissions": list(plan.permissions), "viewport": {"width": 1100, "height": 760}}
         if path is not None:
@@ -147,6 +190,8 @@ class ScenarioRun:
             )
         )
         prepare_context(participant, plan, self.ctx.sdk.assets_path)
+        if self.light:
+            context.add_init_script(GUARD_SCRIPT)  # after the media world's, so it sees the page's calls first
         return participant
 
     def faults_of(self, name: str) -> list[World]:

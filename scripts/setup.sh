@@ -33,6 +33,20 @@ if ! .venv/bin/harness browser >/dev/null 2>&1; then
 fi
 echo "setup: browser: $(.venv/bin/harness browser)"
 
+# Chromium's headless shell beside Debian's chromium: scenarios that capture nothing run there, about a third
+# faster (harness/light_browser.py). Optional: without it every scenario runs on the full Chromium.
+if [ -x /usr/bin/chromium ] && ! command -v chromium-headless-shell >/dev/null 2>&1 \
+  && [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's chromium-headless-shell with apt-get (for scenarios that capture nothing)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; }; then
+      echo "setup: note: could not install chromium-headless-shell; every scenario runs on the full Chromium"
+    fi
+  else
+    echo "setup: note: no chromium-headless-shell (not root, or no apt-get); every scenario runs on the full Chromium"
+  fi
+fi
+
 if [ -n "${HARNESS_FIREFOX_EXECUTABLE:-}" ] || command -v firefox-esr >/dev/null 2>&1 || command -v firefox >/dev/null 2>&1; then
   :
 elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
