@@ -30,6 +30,8 @@ CHROMIUM_ARGS = (
 SHELL_ENV_VAR = "HARNESS_HEADLESS_SHELL"
 SHELL_NAMES = ("chromium-headless-shell",)
 SHELL_PATHS = ("/usr/lib/chromium/chromium-headless-shell",)
+# The shell has no permission prompt: it captures only with the fake one (harness/light_browser.py says when).
+SHELL_ARGS = ("--use-fake-ui-for-media-stream",)
 
 FIREFOX_ENV_VAR = "HARNESS_FIREFOX_EXECUTABLE"
 SYSTEM_FIREFOX = ("firefox-esr", "firefox")
@@ -83,7 +85,7 @@ def find_chromium(explicit: str | None = None, playwright_path: str | None = Non
 
 
 def find_headless_shell(found: FoundBrowser) -> str | None:
-    """Chromium's headless shell for scenarios that capture nothing (harness/light_browser.py): the path in
+    """Chromium's headless shell for scenarios with every permission granted (light_browser.py): the path in
     HARNESS_HEADLESS_SHELL (`off`: never), else one installed beside a system Chromium; None for a Chromium
     chosen explicitly or managed by Playwright, and when there is none."""
     setting = os.environ.get(SHELL_ENV_VAR, "")

@@ -143,7 +143,7 @@ def show_browser(explicit: str | None) -> int:
     print(found.describe())
     shell = find_headless_shell(found)
     if shell:
-        print(f"{shell} (Chromium's headless shell, for scenarios that capture nothing)")
+        print(f"{shell} (Chromium's headless shell, for scenarios whose permissions are all granted)")
     return 0
 
 

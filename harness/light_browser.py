@@ -1,71 +1,51 @@
 """Which scenarios run on Chromium's headless shell, and the guard that keeps that choice honest.
 
 The headless shell (Debian's `chromium-headless-shell`, Playwright's own default headless build) is the same
-Chromium engine as the system browser without the browser's window layer: a context and a page open there in
-about a third of the time (measured: 60 ms against 200 ms for a page). It cannot capture: `getUserMedia` fails
-with NotSupportedError whatever the context's permissions say, and a fake prompt would grant every request, so
-a refused camera could not be told from a granted one. So a scenario runs on the shell only when nothing in it
-can capture: no device or permission in its worlds, no UI step, no call on the media stream or the preview
-API, no method named after media. The guard below makes the choice safe when it is wrong: on the shell, a page
-that asks for a capture is noted, the run's outcome is thrown away and the scenario runs again on the full
-Chromium. A result is therefore always one a capturing browser could give.
+Chromium engine and version as the system browser without the browser's window layer: a context and a page open
+there in about a third of the time (measured: 60 ms against 200 ms for a page). It has no permission prompt: it
+captures only with Chromium's fake prompt (`--use-fake-ui-for-media-stream`), which accepts every request. So a
+scenario runs on the shell only when every permission in its worlds and faults is granted, the one case where
+the full Chromium, with the same permissions granted to the context, never asks either. Measured alike on both
+(a granted context, the fake devices): the device list with its labels, each track's label and settings, the
+permission states.
 
-The device list is not guarded: the double lists devices at init and join, as 2.5.0 does, and reads the list
-only for the media stream's own methods, which send a scenario to the full Chromium anyway. (The shell lists one
-unlabelled device per kind, what a page sees before any permission.)
+One thing the fake prompt does that the full Chromium does not: it picks a screen for `getDisplayMedia` where the
+full Chromium's picker never answers unless the world grants `screen` (which gives the full Chromium the same
+fake prompt). So on the shell a page that asks for a screen it was not granted is noted by the guard below; the
+run's outcome is thrown away and the scenario runs again on the full Chromium.
 """
 
 from __future__ import annotations
 
-import re
+from harness.scenario.model import Scenario, World
 
-from harness.scenario.model import Scenario, Step, World
-
-GUARD_FLAG = "__harnessCaptureAsked"  # set by the guard to the first capture API a page called
-UI_ACTIONS = frozenset({"click", "fill"})  # the app's own buttons may start a camera
-# The media stream, and the preview API with its local tracks; on any other target, a method named after media.
-CAPTURING_TARGETS = frozenset({"stream", "ZoomVideo", "localVideoTrack", "localAudioTrack"})
-MEDIA_WORDS = re.compile(r"video|audio|share|camera|microphone|speaker|preview|device|track|capture|phone", re.I)
+GUARD_FLAG = "__harnessCaptureAsked"  # set by the guard to the first API a page called that the shell may not
+GRANTABLE = frozenset({"camera", "microphone", "screen"})  # what the shell's fake prompt grants as a context would
 
 GUARD_SCRIPT = """(() => {
-  // The headless shell cannot capture (see harness/light_browser.py): note the first ask, refuse it, and the
-  // harness runs the scenario again on the full Chromium.
+  // On the headless shell a screen picker would answer where the full Chromium's never does: note the ask,
+  // refuse it, and the harness runs the scenario again on the full Chromium (harness/light_browser.py).
   const devices = navigator.mediaDevices;
-  if (!devices) return;
-  for (const name of ['getUserMedia', 'getDisplayMedia']) {
-    if (typeof devices[name] !== 'function') continue;
-    devices[name] = function () {
-      window.FLAG = window.FLAG || name;
-      console.warn(`FLAG: the page called ${name} on the headless shell`);
-      return Promise.reject(new DOMException('the headless shell cannot capture', 'NotSupportedError'));
-    };
-  }
+  if (!devices || typeof devices.getDisplayMedia !== 'function') return;
+  devices.getDisplayMedia = function () {
+    window.FLAG = window.FLAG || 'getDisplayMedia';
+    console.warn('FLAG: the page called getDisplayMedia on the headless shell');
+    return Promise.reject(new DOMException('not on the headless shell', 'NotSupportedError'));
+  };
 })();""".replace("FLAG", GUARD_FLAG)
 
 
-def may_capture(scenario: Scenario) -> bool:
-    """Whether anything in the scenario can ask the browser for a camera, a microphone, a screen or devices."""
+def needs_full_chromium(scenario: Scenario) -> bool:
+    """Whether a permission anywhere in the scenario is other than granted (the shell could not refuse it)."""
     worlds = [scenario.given, *(participant.given for participant in scenario.participants)]
-    if any(_world_touches_media(world) for world in worlds):
-        return True
-    return any(_step_may_capture(step) for step in scenario.steps)
+    worlds += [sub.params for step in scenario.steps for sub in step.calls() if sub.action == "fault"]
+    return not all(_all_granted(world) for world in worlds)
 
 
-def _world_touches_media(world: World) -> bool:
-    return bool(world.permissions or world.devices or world.device_counts or world.device_files)
+def _all_granted(world: World) -> bool:
+    return all(kind in GRANTABLE and state == "granted" for kind, state in world.permissions.items())
 
 
-def _step_may_capture(step: Step) -> bool:
-    for sub in step.calls():
-        if sub.action in UI_ACTIONS:
-            return True
-        if sub.action == "fault" and _world_touches_media(sub.params):
-            return True
-        if sub.action == "call" and _call_may_capture(str(sub.params)):
-            return True
-    return False
-
-
-def _call_may_capture(path: str) -> bool:
-    target, _, method = path.rpartition(".")
-    return target.split(".")[0] in CAPTURING_TARGETS or bool(MEDIA_WORDS.search(method))
+def guard_script(world: World) -> str | None:
+    """The guard for a participant on the shell; None when the world grants the screen (nothing to guard)."""
+    return None if world.permissions.get("screen") == "granted" else GUARD_SCRIPT

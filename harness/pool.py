@@ -18,6 +18,7 @@ from harness.browsers import (
     CHROMIUM_ARGS,
     FIREFOX_CHANNEL,
     FIREFOX_ENV,
+    SHELL_ARGS,
     FoundBrowser,
     PrefValue,
     find_chromium,
@@ -73,7 +74,7 @@ class BrowserPool:
         return self._found_firefox
 
     def headless_shell(self) -> str | None:
-        """The headless shell a scenario that captures nothing may run on; None for a headed or remote run."""
+        """The headless shell a scenario with every permission granted may run on; None for a headed or remote run."""
         if self.connect or not self.headless:
             return None
         if self._shell is None:
@@ -141,7 +142,7 @@ class BrowserPool:
             return self.playwright.chromium.launch(
                 executable_path=self.headless_shell() if signature.light else found.executable,
                 headless=self.headless,
-                args=[*CHROMIUM_ARGS, *signature.args],
+                args=[*CHROMIUM_ARGS, *signature.args, *(SHELL_ARGS if signature.light else ())],
                 timeout=30_000,
             )
         except Error as error:

@@ -24,7 +24,7 @@ from harness.faults.devices import relayed_kinds
 from harness.faults.network import NetworkController
 from harness.faults.plan import routes_sockets, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
-from harness.light_browser import GUARD_FLAG, GUARD_SCRIPT, may_capture
+from harness.light_browser import GUARD_FLAG, guard_script, needs_full_chromium
 from harness.participant import ParticipantPage
 from harness.run_context import RunContext, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.model import Participant, Scenario, Step, World
@@ -62,12 +62,12 @@ class ScenarioRun:
         self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
         self.log_start = len(ctx.service.state.log)
         self.handlers = HANDLERS if ctx.app is None else APP_HANDLERS
-        # Chromium's headless shell for a run of the double that captures nothing (light_browser.py).
+        # Chromium's headless shell for a run of the double with every permission granted (light_browser.py).
         self.light = (
             ctx.browser == "chromium"
             and ctx.app is None
             and ctx.sdk.kind == "double"
-            and not may_capture(scenario)
+            and not needs_full_chromium(scenario)
             and ctx.pool.headless_shell() is not None
         )
         self.capture_asked: str | None = None  # what a page on the shell asked for, making the run start again
@@ -190,8 +190,9 @@ class ScenarioRun:
             )
         )
         prepare_context(participant, plan, self.ctx.sdk.assets_path)
-        if self.light:
-            context.add_init_script(GUARD_SCRIPT)  # after the media world's, so it sees the page's calls first
+        guard = guard_script(spec.given) if self.light else None
+        if guard:
+            context.add_init_script(guard)  # after the media world's, so it sees the page's calls first
         return participant
 
     def faults_of(self, name: str) -> list[World]:

@@ -33,12 +33,12 @@ if ! .venv/bin/harness browser >/dev/null 2>&1; then
 fi
 echo "setup: browser: $(.venv/bin/harness browser)"
 
-# Chromium's headless shell beside Debian's chromium: scenarios that capture nothing run there, about a third
+# Chromium's headless shell beside Debian's chromium: scenarios whose permissions are all granted run there, much
 # faster (harness/light_browser.py). Optional: without it every scenario runs on the full Chromium.
 if [ -x /usr/bin/chromium ] && ! command -v chromium-headless-shell >/dev/null 2>&1 \
   && [ ! -x /usr/lib/chromium/chromium-headless-shell ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing Debian's chromium-headless-shell with apt-get (for scenarios that capture nothing)"
+    echo "setup: installing Debian's chromium-headless-shell with apt-get (for scenarios whose permissions are all granted)"
     if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell >/dev/null; }; then
       echo "setup: note: could not install chromium-headless-shell; every scenario runs on the full Chromium"
     fi

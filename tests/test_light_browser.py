@@ -1,5 +1,6 @@
-"""Chromium's headless shell for scenarios that capture nothing: which scenarios go there, where the shell is
-found, and the guard that runs a scenario again on the full Chromium when a page asks to capture."""
+"""Chromium's headless shell for scenarios whose permissions are all granted: which scenarios go there, where
+the shell is found, and the guard that runs a scenario again on the full Chromium when a page asks the shell for
+a screen it was not granted."""
 
 from __future__ import annotations
 
@@ -11,43 +12,48 @@ import pytest
 
 from harness.browsers import SHELL_ENV_VAR, FoundBrowser, find_headless_shell
 from harness.errors import BrowserNotFound
-from harness.light_browser import _call_may_capture, may_capture
+from harness.light_browser import GUARD_SCRIPT, guard_script, needs_full_chromium
 from harness.scenario.loader import load_scenario, parse_scenario
+from harness.scenario.model import World
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOG = REPO / "harness" / "scenarios"
 SYSTEM = FoundBrowser("/usr/bin/chromium", "system Chromium")
 
 
-def scenario(steps: str, participants: str = "") -> bool:
-    text = f"name: probe\nsummary: s\n{participants}steps:\n" + textwrap.indent(textwrap.dedent(steps), "  ")
-    return may_capture(parse_scenario(text, "probe.yaml"))
+def full(steps: str, given: str = "") -> bool:
+    text = f"name: probe\nsummary: s\n{given}steps:\n" + textwrap.indent(textwrap.dedent(steps), "  ")
+    return needs_full_chromium(parse_scenario(text, "probe.yaml"))
 
 
 @pytest.mark.parametrize(
-    ("name", "captures"),
+    ("name", "on_full"),
     [
-        ("camera-denied", True),  # stream.startVideo
-        ("no-microphone", True),  # a device world
-        ("preview-camera-denied", True),  # the preview API
-        ("removed-by-host", False),  # joins and a host action
-        ("chat-public-only-private-message", False),
+        ("camera-denied", True),  # a refused camera: only the full Chromium refuses it
+        ("mic-permission-dismissed", True),  # a dismissed prompt
+        ("steer-camera-out-of-range", True),  # pan/tilt/zoom: a permission the fake prompt does not model
+        ("no-microphone", False),  # a missing device, everything granted
+        ("share-started-twice", False),  # the screen granted: the full Chromium uses the same fake prompt
+        ("removed-by-host", False),
     ],
 )
-def test_catalog_scenarios_are_told_apart(name: str, captures: bool) -> None:
-    assert may_capture(load_scenario(CATALOG / f"{name}.yaml")) is captures
+def test_catalog_scenarios_are_told_apart(name: str, on_full: bool) -> None:
+    assert needs_full_chromium(load_scenario(CATALOG / f"{name}.yaml")) is on_full
 
 
-def test_every_way_in_to_a_capture_counts() -> None:
-    assert not scenario("- join: {topic: t}\n- call: chat.sendToAll\n  args: [hi]\n")
-    assert scenario("- join: {topic: t}\n- click: '#start-video'\n")  # the app's own buttons
-    assert scenario("- join: {topic: t}\n- together:\n  - call: stream.startAudio\n  - call: client.leave\n")
-    assert scenario("- join: {topic: t}\n- fault: {devices: {camera: unplugged}}\n")
-    assert scenario("- call: ZoomVideo.createLocalAudioTrack\n")  # the preview API
-    assert not _call_may_capture("rtms.startRealTimeMediaStreams")
-    assert _call_may_capture("whiteboard.shareCameraView")  # a future method named after media
-    given = "given: {permissions: {camera: denied}}\n"
-    assert scenario("- join: {topic: t}\n", given)
+def test_a_permission_anywhere_sends_the_scenario_to_the_full_chromium() -> None:
+    assert not full("- join: {topic: t}\n- call: stream.startVideo\n")
+    assert not full("- join: {topic: t}\n", "given: {permissions: {camera: granted, microphone: granted}}\n")
+    assert full("- join: {topic: t}\n", "given: {permissions: {microphone: denied}}\n")
+    assert full("- join: {topic: t}\n- fault: {permissions: {camera: denied}}\n")  # revoked mid-session
+    participants = "participants:\n  a: {role: host}\n  b: {role: attendee, given: {permissions: {camera: denied}}}\n"
+    assert full("- join: {topic: t}\n", participants)
+
+
+def test_the_guard_watches_the_screen_picker_unless_the_screen_is_granted() -> None:
+    assert guard_script(World()) == GUARD_SCRIPT
+    assert "getDisplayMedia" in GUARD_SCRIPT and "getUserMedia" not in GUARD_SCRIPT
+    assert guard_script(World(permissions={"screen": "granted"})) is None
 
 
 def test_the_shell_is_found_beside_a_system_chromium_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -66,7 +72,7 @@ def test_the_shell_is_found_beside_a_system_chromium_only(tmp_path: Path, monkey
 
 
 SHELL = find_headless_shell(SYSTEM) if os.path.exists(SYSTEM.executable or "") else None
-REPORT = """
+FORCED = """
 import harness.runner as runner
 
 original = runner.ScenarioRun.run
@@ -78,30 +84,28 @@ def run(self):
         print(f"\\nRUN {self.scenario.name} light={self.light} asked={self.capture_asked}")
 
 runner.ScenarioRun.run = run
+runner.needs_full_chromium = lambda scenario: False  # every scenario to the shell first
 """
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(SHELL is None, reason="no Chromium headless shell on this machine")
-def test_a_capture_on_the_shell_runs_the_scenario_again_on_full_chromium(pytester: pytest.Pytester) -> None:
-    # Told that nothing captures, camera-denied goes to the shell, where startVideo would give NotSupportedError
-    # and startAudio 6010: the guard notes getUserMedia, and the result comes from the full Chromium.
-    pytester.makeconftest(REPORT + "\nrunner.may_capture = lambda scenario: False\n")
+def test_the_rule_and_the_guard_hold_on_a_real_shell(pytester: pytest.Pytester) -> None:
+    # Everything forced onto the shell. A refused screen picker: the guard notes getDisplayMedia and the 6200
+    # comes from the full Chromium. A refused camera: the shell's fake prompt grants it, startVideo resolves and
+    # the scenario fails, which is why such a scenario is never sent there. A host action: passes on the shell.
+    pytester.makeconftest(FORCED)
     result = pytester.runpytest_subprocess(
-        "-p",
-        "no:cacheprovider",
-        "-s",
-        "--scenario-dir",
-        str(CATALOG),
-        "--output",
-        str(pytester.path / "out"),
-        "--scenario",
-        "camera-denied",
-        "--scenario",
-        "removed-by-host",
+        *("-p", "no:cacheprovider", "-s", "--scenario-dir", str(CATALOG), "--output", str(pytester.path / "out")),
+        *("--scenario", "share-cancelled-by-user", "--scenario", "camera-denied", "--scenario", "removed-by-host"),
         timeout=120,
     )
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines_random(
-        ["RUN camera-denied light=False asked=getUserMedia", "RUN removed-by-host light=True asked=None"]
+        [
+            "RUN share-cancelled-by-user light=False asked=getDisplayMedia",
+            "RUN camera-denied light=True asked=None",
+            "RUN removed-by-host light=True asked=None",
+            "*expected a rejection with 6100 VIDEO_CAMERA_PERMISSION_DENIED*",
+        ]
     )
