@@ -62,13 +62,9 @@ class ScenarioRun:
         self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
         self.log_start = len(ctx.service.state.log)
         self.handlers = HANDLERS if ctx.app is None else APP_HANDLERS
-        # Chromium's headless shell for a run of the double with every permission granted (light_browser.py).
+        # Chromium's headless shell for a run with every permission granted (light_browser.py).
         self.light = (
-            ctx.browser == "chromium"
-            and ctx.app is None
-            and ctx.sdk.kind == "double"
-            and not needs_full_chromium(scenario)
-            and ctx.pool.headless_shell() is not None
+            ctx.browser == "chromium" and not needs_full_chromium(scenario) and ctx.pool.headless_shell() is not None
         )
         self.capture_asked: str | None = None  # what a page on the shell asked for, making the run start again
 
