@@ -20,7 +20,8 @@ from __future__ import annotations
 from harness.scenario.model import Scenario, World
 
 GUARD_FLAG = "__harnessCaptureAsked"  # set by the guard to the first API a page called that the shell may not
-GRANTABLE = frozenset({"camera", "microphone", "screen"})  # what the shell's fake prompt grants as a context would
+# What the shell grants as the full Chromium does a context: the fake prompt, and pan/tilt/zoom by the context's grant.
+GRANTABLE = frozenset({"camera", "microphone", "screen", "camera_pan_tilt_zoom"})
 
 GUARD_SCRIPT = """(() => {
   // On the headless shell a screen picker would answer where the full Chromium's never does: note the ask,

@@ -31,7 +31,7 @@ def full(steps: str, given: str = "") -> bool:
     [
         ("camera-denied", True),  # a refused camera: only the full Chromium refuses it
         ("mic-permission-dismissed", True),  # a dismissed prompt
-        ("steer-camera-out-of-range", True),  # pan/tilt/zoom: a permission the fake prompt does not model
+        ("steer-camera-out-of-range", False),  # pan/tilt/zoom granted to the context, as on the full Chromium
         ("no-microphone", False),  # a missing device, everything granted
         ("share-started-twice", False),  # the screen granted: the full Chromium uses the same fake prompt
         ("removed-by-host", False),
