@@ -7,6 +7,7 @@ not carried: `sdk_packages.py` installs it on demand into a per-user cache.
 
 from __future__ import annotations
 
+import os
 from importlib.resources import files
 from pathlib import Path
 
@@ -36,3 +37,9 @@ def double_types() -> Path:
 def sdk_scripts_dir() -> Path:
     """Node scripts that read an installed @zoom/videosdk (enums, typings, reason strings)."""
     return PACKAGE / "sdk_scripts"
+
+
+def user_cache() -> Path:
+    """The per-user cache folder: `$XDG_CACHE_HOME/zoom-videosdk-harness` (`~/.cache/...` without it)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "zoom-videosdk-harness"

@@ -72,13 +72,15 @@ def end_children(grace: float = GRACE_SECONDS) -> list[int]:
     ended: set[int] = set()
     for signum in (signal.SIGTERM, signal.SIGKILL):
         deadline = time.monotonic() + grace
+        pause = 0.005  # most children end within milliseconds of SIGTERM: look again soon, then less often
         while (alive := children()) and time.monotonic() < deadline:
             for pid in alive:
                 if signum == signal.SIGKILL or pid not in ended:
                     _signal(pid, signum)
                 ended.add(pid)
             _reap()
-            time.sleep(0.05)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
     _reap()
     return sorted(ended)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from harness.paths import scenarios_dir
+from harness.paths import scenarios_dir, user_cache
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BROWSERS = ("chromium", "firefox")
@@ -128,7 +127,7 @@ def _read_all(folder: Path) -> list[tuple[Path, Any]]:
         ).hexdigest()
     except OSError:
         stamp = ""
-    cache_file = _cache_dir() / f"catalog-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.json"
+    cache_file = user_cache() / f"catalog-{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]}.json"
     try:
         cached = json.loads(cache_file.read_text(encoding="utf-8"))
         if stamp and cached.get("stamp") == stamp:
@@ -147,11 +146,6 @@ def _read_all(folder: Path) -> list[tuple[Path, Any]]:
             data = {"stamp": stamp, "files": [(p.name, raw) for p, raw in files]}
             cache_file.write_text(json.dumps(data, default=str), encoding="utf-8")
     return files
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "zoom-videosdk-harness"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 Four passes, each with one job:
 1. `tree`: parse the YAML (libyaml when present) into plain data, keeping each value's node for its place;
 2. `schema.json`, validated with jsonschema: the language's structure (keys, actions, value choices), and
-   `explain` turns its errors into one located line;
+   `explain` turns its errors into one located line (a text the schema passed before is not validated again:
+   `known_valid`);
 3. `checks`: the table of named checks for what a schema cannot say (codes, SDK methods, participants, files);
 4. `build`: the Scenario model.
 """
@@ -15,9 +16,8 @@ from pathlib import Path
 from harness.errors import ScenarioInputError
 from harness.scenario.build import build_scenario
 from harness.scenario.checks import run_checks
-from harness.scenario.explain import first_problem
+from harness.scenario.known_valid import passed_before, remember
 from harness.scenario.model import Scenario
-from harness.scenario.schema import validator
 from harness.scenario.tree import Tree, compose
 
 
@@ -46,8 +46,13 @@ def parse_scenario(text: str, path: str) -> Scenario:
     if root is None:
         raise ScenarioInputError.at_file(path, "the file is empty: a scenario is a mapping with 'name' and 'steps'")
     tree = Tree(path, root)
-    problem = first_problem(validator().iter_errors(tree.data), tree)
-    if problem is not None:
-        raise problem
+    if not passed_before(text):  # the schema's verdict on this very text, remembered (known_valid.py)
+        from harness.scenario.explain import first_problem  # jsonschema: loaded only when a text is new
+        from harness.scenario.schema import validator
+
+        problem = first_problem(validator().iter_errors(tree.data), tree)
+        if problem is not None:
+            raise problem
+        remember(text)
     run_checks(tree)
     return build_scenario(tree)
