@@ -138,9 +138,13 @@ class BrowserPool:
 
     def _launch_chromium(self, signature: LaunchSignature) -> Browser:
         found = self.found()
+        # Playwright's own Chromium, headless, would be its headless shell, which cannot capture without the fake
+        # prompt (light_browser.py): its full build is asked for by the "chromium" channel.
+        channel = "chromium" if found.executable is None and not signature.light else None
         try:
             return self.playwright.chromium.launch(
                 executable_path=self.headless_shell() if signature.light else found.executable,
+                channel=channel,
                 headless=self.headless,
                 args=[*CHROMIUM_ARGS, *signature.args, *(SHELL_ARGS if signature.light else ())],
                 timeout=30_000,

@@ -109,3 +109,28 @@ def test_the_rule_and_the_guard_hold_on_a_real_shell(pytester: pytest.Pytester) 
             "*expected a rejection with 6100 VIDEO_CAMERA_PERMISSION_DENIED*",
         ]
     )
+
+
+class FakeChromium:
+    def __init__(self) -> None:
+        self.launches: list[dict[str, object]] = []
+
+    def launch(self, **options: object) -> str:
+        self.launches.append(options)
+        return "browser"
+
+
+def test_playwright_s_own_chromium_is_launched_as_its_full_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Headless and without a channel, Playwright would start its headless shell, which cannot capture as a
+    # context's permissions say: the full build is asked for by channel, the shell only for the light runs.
+    from harness.pool import BrowserPool
+
+    fake = FakeChromium()
+    pool = BrowserPool(type("P", (), {"chromium": fake})(), None, headless=True)  # type: ignore[arg-type]
+    monkeypatch.setattr(pool, "found", lambda: FoundBrowser(None, "managed by Playwright"))
+    monkeypatch.setattr(pool, "headless_shell", lambda: None)
+    pool.get("chromium", ())
+    assert fake.launches[-1]["channel"] == "chromium" and fake.launches[-1]["executable_path"] is None
+    monkeypatch.setattr(pool, "found", lambda: SYSTEM)
+    pool.get("chromium", ("--mute-audio",))
+    assert fake.launches[-1]["channel"] is None and fake.launches[-1]["executable_path"] == SYSTEM.executable
