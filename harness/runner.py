@@ -84,24 +84,30 @@ class ScenarioRun:
     def run_once(self) -> None:
         self.deadline = time.monotonic() + self.scenario.timeout
         failed = True
+        asked: str | None = None
         # Every wait below is bounded by the deadline; the watchdog bounds what cannot be (a page that hangs).
         self.watchdog = Watchdog(self.scenario.timeout + HANG_GRACE, end_page_processes)
         self.check_browser_can_produce()
         try:
             with self.watchdog:
-                for spec in self.scenario.participants:
-                    self.participants[spec.name] = self.start_participant(spec)
-                for step in self.scenario.steps:
-                    self.run_step(step)
-                events.check_reactions(self)
-                self.check_unexpected_errors()
+                try:
+                    for spec in self.scenario.participants:
+                        self.participants[spec.name] = self.start_participant(spec)
+                    for step in self.scenario.steps:
+                        self.run_step(step)
+                    events.check_reactions(self)
+                    self.check_unexpected_errors()
+                finally:
+                    asked = self.asked_to_capture() if self.light else None  # under the watchdog: a page may hang
             failed = False
+        except Exception:
+            if not asked:
+                raise  # an interrupt (not an Exception) is never turned into a second run
         finally:
-            asked = self.light and self.asked_to_capture()
             self.finish(failed)
-            if asked:
-                self.capture_asked = asked
-                raise _CaptureOnShell(asked) from None
+        if asked:
+            self.capture_asked = asked
+            raise _CaptureOnShell(asked)
 
     def finish(self, failed: bool) -> None:
         for participant in self.participants.values():
