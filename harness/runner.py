@@ -55,18 +55,23 @@ class ScenarioRun:
         self.scenario = scenario
         self.ctx = ctx
         self.deadline = 0.0
-        self.participants: dict[str, ParticipantPage] = {}
-        self.call_ids: Iterator[int] = itertools.count(1)
-        self.call_steps: dict[int, int] = {}  # the harness's call ids and the step that made each
-        self.reactions: list[tuple[ParticipantPage, Step, int]] = []  # armed on_event steps and their call ids
-        self.credentials = ctx.service.new_credentials(scenario.given.account or "default")
-        self.log_start = len(ctx.service.state.log)
         self.handlers = HANDLERS if ctx.app is None else APP_HANDLERS
         # Chromium's headless shell for a run with every permission granted (light_browser.py).
         self.light = (
             ctx.browser == "chromium" and not needs_full_chromium(scenario) and ctx.pool.headless_shell() is not None
         )
         self.capture_asked: str | None = None  # what a page on the shell asked for, making the run start again
+        self.start_afresh()
+
+    def start_afresh(self) -> None:
+        """What each attempt has of its own: the participants, the call ids, the reactions, an SDK key (so the
+        back end holds its sessions apart) and where its part of the service log starts."""
+        self.participants: dict[str, ParticipantPage] = {}
+        self.call_ids: Iterator[int] = itertools.count(1)
+        self.call_steps: dict[int, int] = {}  # the harness's call ids and the step that made each
+        self.reactions: list[tuple[ParticipantPage, Step, int]] = []  # armed on_event steps and their call ids
+        self.credentials = self.ctx.service.new_credentials(self.scenario.given.account or "default")
+        self.log_start = len(self.ctx.service.state.log)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -76,9 +81,7 @@ class ScenarioRun:
         except _CaptureOnShell:
             # Whatever the shell's run gave is thrown away: this result comes from a browser that can capture.
             self.light = False
-            self.participants, self.call_ids, self.call_steps, self.reactions = {}, itertools.count(1), {}, []
-            self.credentials = self.ctx.service.new_credentials(self.scenario.given.account or "default")
-            self.log_start = len(self.ctx.service.state.log)
+            self.start_afresh()
             self.run_once()
 
     def run_once(self) -> None:
