@@ -179,6 +179,7 @@ class ScenarioRun:
                 path,
                 {"media": self.ctx.service.media_port},
                 route_sockets=not plan.gesture_free and routes_sockets(spec.given, self.faults_of(spec.name)),
+                check_url=f"{self.ctx.service.base_url}/_harness/sessions",
             ),
             dict(spec.given.permissions),
             plan,

@@ -41,7 +41,13 @@ class BrowserWorld:
             "me",
             "host",
             context,
-            NetworkController(context, path, {"media": self.service.media_port}, route_sockets=not plan.gesture_free),
+            NetworkController(
+                context,
+                path,
+                {"media": self.service.media_port},
+                route_sockets=not plan.gesture_free,
+                check_url=f"{self.service.base_url}/_harness/sessions",
+            ),
             dict(world.permissions),
             plan,
         )

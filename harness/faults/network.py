@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -25,6 +26,12 @@ from harness.faults.shaper import NetworkPath
 from harness.scenario.model import HttpFault, NetworkConditions, WebSocketClose
 
 ABNORMAL_CLOSURE = 1006
+ONLINE_WITHIN_S = 1.0  # how long `network: online` waits for a page's request to get through again
+
+# Measured in Chromium: `set_offline(False)` returns before the browser's network stack is back; a request the
+# page sends within the next ~50 ms can still fail with ERR_INTERNET_DISCONNECTED. A HEAD that reaches the service
+# shows the stack is online again (any answer will do; a fault that refuses it only costs the bounded wait).
+_REACHES = """url => fetch(url, {method: 'HEAD', mode: 'no-cors', cache: 'no-store'}).then(() => true, () => false)"""
 
 
 class NetworkController:
@@ -35,8 +42,10 @@ class NetworkController:
         ports: dict[str, int] | None = None,
         *,
         route_sockets: bool = True,
+        check_url: str = "",
     ) -> None:
         self.context = context
+        self.check_url = check_url  # a URL of the session service the pages can reach once online
         self.path = path
         self.ports = dict(ports or {})  # firewall targets -> the service's port for them (e.g. media)
         self.firewall: dict[str, str] = {}
@@ -95,8 +104,23 @@ class NetworkController:
             self.offline = False
             if self.path is not None:
                 self.path.restore()
+            self.wait_until_online()
         elif state == "blackhole":
             self.shaped_path("network: blackhole").set_blackhole(True)
+
+    def wait_until_online(self) -> None:
+        """Bounded: until a request from each page gets through, or ONLINE_WITHIN_S has passed."""
+        if not self.check_url or not self.routed:
+            return  # an unrouted page may be one nobody clicked, and an evaluate counts as a click
+        deadline = time.monotonic() + ONLINE_WITHIN_S
+        for page in list(self.context.pages):
+            while not page.is_closed():
+                try:
+                    if page.evaluate(_REACHES, self.check_url) or time.monotonic() > deadline:
+                        break
+                except Error:
+                    break  # a page that navigated or closed meanwhile: nothing to wait for
+                time.sleep(0.02)
 
     def set_conditions(self, conditions: NetworkConditions) -> None:
         self.shaped_path("network conditions").set_conditions(conditions.latency, conditions.jitter)

@@ -104,7 +104,7 @@ def first_open(run: Run, participant: ParticipantPage) -> None:
 
 
 def note_request(state: AppPage, request: Request) -> None:
-    if request.resource_type in ("fetch", "xhr"):
+    if request.resource_type in ("fetch", "xhr") and "/_harness/" not in request.url:  # not the harness's own
         state.requests = [*state.requests[-(SHOWN_REQUESTS - 1) :], f"{request.method} {request.url}"]
 
 
