@@ -29,11 +29,11 @@ from harness.pytest_results import flaky_variants, run_summaries, write_last_res
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
-from harness.scenario.names import UnknownScenarioName, find_scenarios, shadowed
+from harness.scenario.names import UnknownScenarioName, collection_paths, find_scenarios, shadowed
 from harness.sdk_packages import is_real, sdk_value
 from harness.service.server import SessionService
 
-REQUESTED = pytest.StashKey[set[Path]]()
+REQUESTED = pytest.StashKey[dict[Path, int]]()  # the files asked for, each with its place in the order asked
 APP = pytest.StashKey[AppMode | None]()
 SEEN_NAMES = pytest.StashKey[dict[str, Path]]()
 # Outcome and failure text per scenario run (nodeid), seen where reports arrive: in the main process, under
@@ -122,9 +122,8 @@ def pytest_load_initial_conftests(early_config: pytest.Config, parser: pytest.Pa
             raise pytest.UsageError(f"--scenario-file {path}: no such file")
     if names:
         files.extend(resolve_names(names, scenario_dirs(early_config)))
-    early_config.stash[REQUESTED] = set(files)
-    for path in dict.fromkeys(files):
-        args.append(str(path))
+    early_config.stash[REQUESTED] = {path: index for index, path in enumerate(dict.fromkeys(files))}
+    args.extend(str(path) for path in collection_paths(files))
 
 
 def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
@@ -139,7 +138,7 @@ def pytest_configure(config: pytest.Config) -> None:
     adopt_orphans(config)  # what the run's children leave behind is ended with the run (processes.py)
     config.stash[APP] = app_mode(config)
     install_real_sdks(config)
-    config.stash.setdefault(REQUESTED, set())
+    config.stash.setdefault(REQUESTED, {})
     config.stash[SEEN_NAMES] = {}
     CONFIG_REPORTS.clear()
     TIMINGS.clear()
@@ -158,20 +157,20 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     config = parent.config
     resolved = file_path.resolve()
-    in_dirs = any(resolved.is_relative_to(folder) for folder in scenario_dirs(config))
-    if resolved in config.stash[REQUESTED] or in_dirs:
+    if requested := config.stash[REQUESTED]:  # only what was asked for (collection_paths may give a folder)
+        return ScenarioFile.from_parent(parent, path=file_path) if resolved in requested else None
+    if any(resolved.is_relative_to(folder) for folder in scenario_dirs(config)):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     """With --scenario/--scenario-file, run only the scenarios asked for; with -n, the longest first."""
-    requested = config.stash[REQUESTED]
-    if requested:
+    if requested := config.stash[REQUESTED]:
         keep = [item for item in items if isinstance(item, ScenarioItem) and item.path.resolve() in requested]
         if len(keep) != len(items):
             config.hook.pytest_deselected(items=[item for item in items if item not in keep])
-            items[:] = keep
+        items[:] = sorted(keep, key=lambda item: requested[item.path.resolve()])  # as asked
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: its order is the order items are handed out
         # Grouped by file: a test module (whose fixtures its tests may share), or a scenario and its variants.
         items[:] = timings.longest_first(items, _timing_key, _estimate, lambda item: str(item.path))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.paths import scenarios_dir
-from harness.scenario.names import find_scenarios, shadowed
+from harness.scenario.names import collection_paths, find_scenarios, shadowed
 
 CAMERA_DENIED = (scenarios_dir() / "camera-denied.yaml").read_text(encoding="utf-8")
 
@@ -64,3 +64,22 @@ def test_pytest_runs_the_projects_file_and_says_which_it_hides(pytester: pytest.
         ["*<Dir scenarios>", "*<ScenarioFile camera-denied.yaml>", "*<ScenarioItem camera-denied*"]
     )
     assert result.stdout.str().count("<ScenarioFile camera-denied.yaml>") == 1
+
+
+def test_many_files_of_a_plain_folder_are_collected_through_the_folder(tmp_path: Path) -> None:
+    catalog = sorted(scenarios_dir().glob("*.yaml"))
+    assert collection_paths(catalog) == [scenarios_dir()]
+    assert collection_paths(catalog[:1]) == catalog[:1]  # one file: the file itself
+    mixed = [own(tmp_path, "a.yaml", CAMERA_DENIED), own(tmp_path, "b.yaml", CAMERA_DENIED)]
+    own(tmp_path, "test_theirs.py", "def test_x(): pass\n")  # pytest could collect it: never given as a folder
+    assert collection_paths([*mixed, *catalog[:2]]) == [*mixed, scenarios_dir()]
+
+
+def test_the_catalogs_scenarios_collect_once_each_in_the_order_asked(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "--collect-only", "-q", "--scenario", "no-microphone", "--scenario", "camera-*"
+    )
+    assert result.ret == 0, result.stdout.str() + result.stderr.str()
+    ids = [line for line in result.stdout.lines if "::" in line]
+    expected = ["no-microphone", *(path.stem for path in sorted(scenarios_dir().glob("camera-*.yaml")))]
+    assert [line.split("::")[1].split("[")[0] for line in ids] == expected

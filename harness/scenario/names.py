@@ -109,3 +109,23 @@ def shadowed(dirs: list[Path]) -> list[tuple[str, Path, Path]]:
         if isinstance(hidden, Path) and hidden != used:
             found.append((name, used, hidden))
     return found
+
+
+def collection_paths(files: list[Path]) -> list[Path]:
+    """The pytest arguments that collect these files: a folder once for many of its files, where it holds
+    nothing pytest could collect but scenario files (no Python, no subfolders), else each file.
+
+    pytest collects a file argument's folder again for each file argument (to keep duplicates), so the whole
+    catalog as 213 file arguments cost 46,000 collected files; as its folder, 213. The plugin keeps only the
+    requested files of a folder it is given this way.
+    """
+    per_folder: dict[Path, list[Path]] = {}
+    for path in dict.fromkeys(files):
+        per_folder.setdefault(path.parent, []).append(path)
+    paths: list[Path] = []
+    for folder, inside in per_folder.items():
+        plain = len(inside) > 1 and all(
+            entry.is_file() and entry.suffix in (".yaml", ".yml") for entry in folder.iterdir()
+        )
+        paths.extend([folder] if plain else inside)
+    return paths
