@@ -18,7 +18,7 @@ import { FeatureClient } from '../features/feature-client.js';
 
 export const HEALTH_CHECK_MS = 30000; // the encoder's checkInterval (3e4)
 export const SUBSCRIPTION_SETTLE_MS = 20000; // performance.now() - lastsubformetime > 2e4
-export const STALL_REAL_MS = 2000; // the harness's own floor, in real time (not the runtime's)
+export const STALL_REAL_MS = 1000; // the harness's own floor, in real time (not the runtime's)
 export const VIDEO_HEALTH_CODE = 206;
 
 // Real time, which a virtual clock does not touch: the document's animation timeline (measured in Chromium
