@@ -1,12 +1,16 @@
 """The equal-work baseline: what `camera-denied` does, written as a bare Playwright script.
 
     .venv/bin/python bench/bare_camera_denied.py [--runs N]    (N > 1: also the warm median, one browser)
+    .venv/bin/python bench/bare_camera_denied.py --granted --runs N   (the catalog's floor, see bench/speed.py)
 
 It starts the session service (the back end a join needs), launches Chromium with the camera not granted and a
 fake camera present, opens the same page the scenario drives (the sample app, which loads the SDK double as one
 script) and waits until it is ready, then with the client the page made: inits, joins through the service, calls
 `stream.startVideo()` and checks the 6100 it rejects with, then `stream.startAudio()`. It prints one JSON
 line: `{"cold_s": ..., "warm_s": [...]}` (cold: from process start to the check, including imports).
+
+`--granted`: the least a participant of the catalog does, on the browser the harness gives most of them: camera
+and microphone granted, Chromium's headless shell where there is one (else Chromium); init, join, leave.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ STARTED = time.perf_counter()
 import argparse  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
+from harness.browsers import SHELL_ARGS, SHELL_PATHS  # noqa: E402
 from harness.service.server import SessionService  # noqa: E402
 
 SCRIPT = """async () => {
@@ -38,13 +44,25 @@ SCRIPT = """async () => {
   } catch (error) { return JSON.stringify(error) + String(error); }
 }"""
 
+# What every participant of the catalog does at least (--granted): init, join, leave. Errors reject the call.
+JOIN_ONLY = """async () => {
+  const answer = await (await fetch('/api/token?topic=floor&role=1')).json();
+  const client = window.zmClient;
+  await client.init('en-US', location.origin + '/double/lib', { patchJsMedia: true });
+  await client.join('floor', answer.token, 'alice');
+  await client.leave();
+}"""
 
-def once(browser: Browser, base_url: str) -> None:
-    context = browser.new_context(permissions=["microphone"])
+
+def once(browser: Browser, base_url: str, granted: bool = False) -> None:
+    context = browser.new_context(permissions=["camera", "microphone"] if granted else ["microphone"])
     try:
         page = context.new_page()
         page.goto(f"{base_url}/app/index.html?sdk=double")
         page.wait_for_selector("body[data-ready]", state="attached")
+        if granted:
+            page.evaluate(JOIN_ONLY)
+            return
         code = page.evaluate(SCRIPT)
         if code != 6100:
             raise SystemExit(f"bare script: startVideo gave {code!r}, not 6100")
@@ -52,23 +70,29 @@ def once(browser: Browser, base_url: str) -> None:
         context.close()
 
 
+def _headless_shell() -> str | None:
+    return next((path for path in SHELL_PATHS if Path(path).is_file()), None)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1)
-    runs = parser.parse_args().runs
+    parser.add_argument("--granted", action="store_true")
+    options = parser.parse_args()
+    runs, granted = options.runs, options.granted
+    executable, args = shutil.which("chromium"), ["--use-fake-device-for-media-stream"]
+    if granted and (shell := _headless_shell()):
+        executable, args = shell, [*args, *SHELL_ARGS]
     service = SessionService().start()
     warm = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium") or None,
-                args=["--use-fake-device-for-media-stream"],
-            )
-            once(browser, service.base_url)
+            browser = playwright.chromium.launch(executable_path=executable or None, args=args)
+            once(browser, service.base_url, granted)
             cold = time.perf_counter() - STARTED
             for _ in range(runs - 1):
                 start = time.perf_counter()
-                once(browser, service.base_url)
+                once(browser, service.base_url, granted)
                 warm.append(time.perf_counter() - start)
             browser.close()
     finally:

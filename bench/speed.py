@@ -7,7 +7,12 @@
   init, join, startVideo rejected with 6100, startAudio), each started fresh, alternated, medians compared;
 - warm: in one process with the browser up, the `camera-denied` scenario end to end (the harness's context,
   probe, page, checks, artifacts with their defaults) against that same bare work in a fresh context;
-- catalog: `pytest -n 2 --scenario '*'`, scenarios per second, and the ten slowest scenarios (JUnit times).
+- catalog: `pytest -n 2 --scenario '*'`, scenarios per second, and the ten slowest scenarios (JUnit times);
+- floor: what bare Playwright needs for the catalog's participants on this machine: as many fresh contexts, each
+  with the same page, init, join and leave and nothing else (`bare_camera_denied.py --granted`), split
+  over two processes run at once, as `-n 2` splits the scenarios. The catalog's ratio to it is the harness's
+  whole cost, faults and checks included; a target below the floor needs something other than a fresh context
+  per participant.
 
 Prints the figures and writes them to `bench/results/<UTC time>.json`. The machine is noisy: compare ratios.
 Nothing here is asserted by the tests.
@@ -116,6 +121,27 @@ def catalog() -> dict[str, Any]:
     }
 
 
+def floor(catalog_s: float) -> dict[str, Any]:
+    from harness.scenario.loader import load_scenario
+
+    participants = 0
+    for path in sorted((ROOT / "harness" / "scenarios").glob("*.yaml")):
+        scenario = load_scenario(path)
+        if "chromium" in (scenario.browsers or ("chromium",)):
+            participants += len(scenario.participants)
+    bare = [sys.executable, str(ROOT / "bench" / "bare_camera_denied.py"), "--granted", "--runs"]
+    start = time.perf_counter()
+    halves = [subprocess.Popen([*bare, str(n)], cwd=ROOT, stdout=subprocess.DEVNULL) for n in _split(participants)]
+    if any(half.wait(timeout=1800) != 0 for half in halves):
+        raise SystemExit("bench/bare_camera_denied.py --granted failed")
+    elapsed = time.perf_counter() - start
+    return {"participants": participants, "seconds": round(elapsed, 2), "catalog_ratio": round(catalog_s / elapsed, 2)}
+
+
+def _split(total: int) -> list[int]:
+    return [total - total // 2, total // 2]
+
+
 def _pair(harness: list[float], bare: list[float]) -> dict[str, Any]:
     h, b = statistics.median(harness), statistics.median(bare)
     return {"harness_s": round(h, 3), "bare_s": round(b, 3), "ratio": round(h / b, 2), "runs": len(harness)}
@@ -155,6 +181,11 @@ def measure() -> None:
         print(f"catalog -n 2: {found['scenarios']} scenarios in {found['seconds']} s, {found['per_second']}/s")
         for slow in found["slowest"]:
             print(f"  {slow['seconds']:6.2f} s  {slow['scenario']}")
+        figures["floor"] = bare = floor(found["seconds"])
+        print(
+            f"floor, bare Playwright, {bare['participants']} participants over two processes: {bare['seconds']} s; "
+            f"catalog / floor {bare['catalog_ratio']}x"
+        )
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{figures['when'].replace(':', '')}.json"
     path.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
