@@ -179,7 +179,7 @@ class ScenarioRun:
                 path,
                 {"media": self.ctx.service.media_port},
                 route_sockets=not plan.gesture_free and routes_sockets(spec.given, self.faults_of(spec.name)),
-                check_url=f"{self.ctx.service.base_url}/_harness/sessions",
+                check_url=self.ctx.service.sessions_url,
             ),
             dict(spec.given.permissions),
             plan,

@@ -46,7 +46,7 @@ class BrowserWorld:
                 path,
                 {"media": self.service.media_port},
                 route_sockets=not plan.gesture_free,
-                check_url=f"{self.service.base_url}/_harness/sessions",
+                check_url=self.service.sessions_url,
             ),
             dict(world.permissions),
             plan,

@@ -63,6 +63,11 @@ class SessionService:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    @property
+    def sessions_url(self) -> str:
+        """The sessions as JSON; also what a page asks to learn that its network is back (faults/network.py)."""
+        return f"{self.base_url}/_harness/sessions"
+
     def new_credentials(self, account: str = "default") -> Credentials:
         """A fresh SDK key and secret on the named account profile (accounts.yaml); sessions are held apart
         per key, so each run gets its own. An unknown account name is a HarnessError listing the valid ones."""
