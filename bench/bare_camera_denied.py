@@ -22,11 +22,11 @@ STARTED = time.perf_counter()
 import argparse  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 
-from harness.browsers import SHELL_ARGS, SHELL_PATHS  # noqa: E402
+from harness.browsers import SHELL_ARGS, find_chromium, find_headless_shell  # noqa: E402
+from harness.errors import BrowserNotFound  # noqa: E402
 from harness.service.server import SessionService  # noqa: E402
 
 SCRIPT = """async () => {
@@ -71,7 +71,11 @@ def once(browser: Browser, base_url: str, granted: bool = False) -> None:
 
 
 def _headless_shell() -> str | None:
-    return next((path for path in SHELL_PATHS if Path(path).is_file()), None)
+    """The shell the harness would run a granted participant on (the same finder, the same setting)."""
+    try:
+        return find_headless_shell(find_chromium())
+    except BrowserNotFound:
+        return None
 
 
 def main() -> None:

@@ -122,13 +122,11 @@ def catalog() -> dict[str, Any]:
 
 
 def floor(catalog_s: float) -> dict[str, Any]:
-    from harness.scenario.loader import load_scenario
+    from harness.paths import scenarios_dir
+    from harness.scenario.loader import load_scenario, scenario_files
 
-    participants = 0
-    for path in sorted((ROOT / "harness" / "scenarios").glob("*.yaml")):
-        scenario = load_scenario(path)
-        if "chromium" in (scenario.browsers or ("chromium",)):
-            participants += len(scenario.participants)
+    scenarios = [load_scenario(path) for path in scenario_files([scenarios_dir()])]
+    participants = sum(len(scenario.participants) for scenario in scenarios if "chromium" in scenario.browsers)
     bare = [sys.executable, str(ROOT / "bench" / "bare_camera_denied.py"), "--granted", "--runs"]
     start = time.perf_counter()
     halves = [subprocess.Popen([*bare, str(n)], cwd=ROOT, stdout=subprocess.DEVNULL) for n in _split(participants)]
