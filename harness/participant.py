@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,13 +52,29 @@ class ParticipantPage:
     display_name: str = ""
     devtools: CDPSession | None = None  # kept open: Chromium drops permission overrides on detach
     app: AppPage | None = None  # app mode only
+    spare_page: Page | None = None  # the page of a kept context (harness/spares.py), used by the first new_page
+    layout: Hashable | None = None  # what its context is made of, when a kept one may serve it (harness/spares.py)
 
     def new_page(self) -> Page:
-        page = self.context.new_page()
+        page, self.spare_page = self.spare_page or self.context.new_page(), None
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
-        page.on("crash", lambda _: self.page_errors.append("the page crashed"))
+        page.on("crash", self._on_crash)
         self.page = page
+        return page
+
+    def hand_back(self) -> Page | None:
+        """The participant's one page, its listeners removed, when nothing but the page changed its context: no
+        DevTools session (it may hold overrides), no route or network state, no crash, no other page; else None."""
+        page = self.page or self.spare_page
+        if page is None or self.devtools is not None or "the page crashed" in self.page_errors:
+            return None
+        if page.is_closed() or self.context.pages != [page] or not self.network.untouched:
+            return None
+        if page is self.page:
+            page.remove_listener("console", self._on_console)
+            page.remove_listener("pageerror", self._on_page_error)
+            page.remove_listener("crash", self._on_crash)
         return page
 
     def cdp(self) -> CDPSession:
@@ -79,6 +96,9 @@ class ParticipantPage:
             self.console.append(f"[error] {error.message}")
             return
         self.page_errors.append(f"{error.name}: {error.message}")
+
+    def _on_crash(self, _: Page) -> None:
+        self.page_errors.append("the page crashed")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         self.console.append(f"[{message.type}] {message.text}")

@@ -29,6 +29,7 @@ from harness.browsers import (
     managed_firefox,
 )
 from harness.errors import BrowserNotFound, HarnessError
+from harness.spares import SpareContexts
 
 Prefs = tuple[tuple[str, PrefValue], ...]
 
@@ -62,6 +63,7 @@ class BrowserPool:
         self._found: FoundBrowser | None = None
         self._found_firefox: FoundBrowser | None = None
         self._shell: tuple[str | None] | None = None  # found once: (path or None,)
+        self.spares = SpareContexts()  # contexts kept between scenarios (harness/spares.py)
 
     def found(self) -> FoundBrowser:
         if self._found is None:
@@ -169,6 +171,7 @@ class BrowserPool:
         return launched
 
     def close(self) -> None:
+        self.spares.close()
         for browser in [*self.browsers.values(), *self.remote.values()]:
             with contextlib.suppress(Error):
                 browser.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
@@ -20,9 +20,10 @@ from harness.durations import format_duration
 from harness.errors import ScenarioFailure, ScenarioSkip
 from harness.expectations import show_error, step_header
 from harness.faults import plan_world, prepare_context, system
+from harness.faults.context_plan import ContextPlan
 from harness.faults.devices import relayed_kinds
 from harness.faults.network import NetworkController
-from harness.faults.plan import routes_sockets, shapes_traffic, unsupported
+from harness.faults.plan import families_of, routes_sockets, shapes_traffic, unsupported
 from harness.faults.scripts import browser_script
 from harness.light_browser import GUARD_FLAG, guard_script, needs_full_chromium
 from harness.participant import ParticipantPage
@@ -42,6 +43,8 @@ POLL_MS = 20  # the wait between two probes while no document is there to wait o
 CHANGE_WAIT_MS = 250  # the longest wait for a change before a probe asks again anyway
 MAX_APP_CALLS = 12  # the app's latest calls shown in a failure
 SDK_EVENTS = EVENTS  # the probe subscribes to every event the typings declare
+# Faults that change nothing of a context but its page: the media world lives in the page, the back end in the service.
+PAGE_ONLY_FAULTS = frozenset({"devices", "session"})
 
 
 class _CaptureOnShell(Exception):
@@ -119,7 +122,11 @@ class ScenarioRun:
         self.ctx.artifacts.write_run(RunOutput(list(self.participants.values()), service_log, failed))
         for participant in self.participants.values():
             self.ctx.artifacts.stop_trace(participant.context, participant.name, failed)
-            participant.close()
+            page = participant.hand_back() if participant.layout is not None and not failed else None
+            if page is None or not self.ctx.pool.spares.keep(
+                participant.layout, participant.context, page, self.ctx.page_origin
+            ):
+                participant.close()
 
     def asked_to_capture(self) -> str | None:
         """The capture API a page on the headless shell called (the guard's note), if any."""
@@ -167,7 +174,19 @@ class ScenarioRun:
         if path is not None:
             options["proxy"] = path.proxy
         options.update(system.context_options(plan.system, self.ctx.browser, browser.version))
-        context = browser.new_context(**options)
+        probe = browser_script(
+            "probe.js",
+            {
+                "events": list(SDK_EVENTS),
+                "methods": {target: list(names) for target, names in TARGETS.items()},
+                "clientExpression": self.ctx.client_expression,
+                "clientSource": "probe" if self.ctx.app is None else "app",
+            },
+        )
+        guard = guard_script(spec.given) if self.light else None
+        layout = self.reuse_layout(spec, plan, (browser, repr(options), probe, guard))
+        spare = self.ctx.pool.spares.take(layout) if layout is not None else None
+        context = spare[0] if spare else browser.new_context(**options)
         context.set_default_timeout(10_000)
         self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free)
         participant = ParticipantPage(
@@ -183,23 +202,30 @@ class ScenarioRun:
             ),
             dict(spec.given.permissions),
             plan,
+            spare_page=spare[1] if spare else None,
+            layout=layout,
         )
-        context.add_init_script(
-            browser_script(
-                "probe.js",
-                {
-                    "events": list(SDK_EVENTS),
-                    "methods": {target: list(names) for target, names in TARGETS.items()},
-                    "clientExpression": self.ctx.client_expression,
-                    "clientSource": "probe" if self.ctx.app is None else "app",
-                },
-            )
-        )
+        if spare:
+            return participant  # its init scripts are the layout's, already in place
+        context.add_init_script(probe)
         prepare_context(participant, plan, self.ctx.sdk.assets_path)
-        guard = guard_script(spec.given) if self.light else None
         if guard:
             context.add_init_script(guard)  # after the media world's, so it sees the page's calls first
         return participant
+
+    def reuse_layout(self, spec: Participant, plan: ContextPlan, context: tuple[Any, ...]) -> Hashable | None:
+        """What a participant's context is made of, when a kept one may serve it (harness/spares.py): a run on the
+        headless shell of the sample app whose world and faults change nothing of the context but its page (no
+        route, network path, clock, system or DevTools setting, no fault other than its devices' and the back
+        end's). None when it needs a fresh context."""
+        if self.ctx.app is not None or not self.light or not self.ctx.pool.spares.enabled:
+            return None
+        faults = self.faults_of(spec.name)
+        if any(set(families_of(world)) - PAGE_ONLY_FAULTS for world in faults) or routes_sockets(spec.given, faults):
+            return None
+        if not plan.page_only:
+            return None
+        return (*context, plan.launch_args, plan.permissions, plan.init_scripts)
 
     def faults_of(self, name: str) -> list[World]:
         """The worlds of the fault steps acting as this participant."""

@@ -28,3 +28,20 @@ class ContextPlan:
     firewall: dict[str, str] = field(default_factory=dict)  # what a firewall blocks (faults/network.py)
     gesture_free: bool = False  # the harness's calls in the page carry no user activation (faults/platform.py)
     isolated: bool = False  # the app's page is served cross-origin isolated (COOP/COEP: SharedArrayBuffer on)
+
+    @property
+    def page_only(self) -> bool:
+        """Whether nothing of this plan outlives the page: no route, network path or state, clock, system or
+        page setting the context would keep (harness/spares.py)."""
+        return not (
+            self.assets_blocked
+            or self.offline_after_load
+            or self.virtual_clock
+            or self.shaped
+            or self.conditions is not None
+            or self.http
+            or self.system
+            or self.firewall
+            or self.gesture_free
+            or self.isolated
+        )

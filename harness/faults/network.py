@@ -59,6 +59,13 @@ class NetworkController:
         if route_sockets:
             context.route_web_socket("**", self._route)
 
+    @property
+    def untouched(self) -> bool:
+        """Whether the context is as Playwright made it: no route, network path, firewall or offline state."""
+        return self.path is None and not (
+            self.routed or self.http_routes or self.firewall or self.offline or self.armed
+        )
+
     def _need_routing(self, what: str) -> None:
         if not self.routed:
             # The runner routes every participant whose scenario cuts or closes sockets (plan.routes_sockets),

@@ -153,13 +153,17 @@ FAMILIES: tuple[tuple[str, Callable[[World], bool], Family], ...] = (
 )
 
 
+def families_of(change: World) -> list[str]:
+    """The fault families a change names, in the order they apply."""
+    return [name for name, named, _ in FAMILIES if named(change)]
+
+
 def apply_fault(participant: FaultTarget, change: World, env: FaultEnv) -> list[str]:
     """A `fault:` step; returns the names of the families it applied, in order."""
-    applied = []
-    for name, named, family in FAMILIES:
-        if named(change):
-            family(participant, change, env)
-            applied.append(name)
+    applied = families_of(change)
+    families = dict((name, family) for name, _, family in FAMILIES)
+    for name in applied:
+        families[name](participant, change, env)
     return applied
 
 

@@ -1,0 +1,144 @@
+"""Contexts kept between scenarios (harness/spares.py): the next run of a layout gets what a fresh context gives."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Playwright
+
+from harness import watchdog
+from harness.artifacts import Artifacts
+from harness.errors import ScenarioFailure
+from harness.faults.shaper import NetworkShaper
+from harness.pool import BrowserPool
+from harness.runner import RunContext, ScenarioRun, SdkProfile
+from harness.scenario.loader import parse_scenario
+from harness.service.server import SessionService
+from harness.spares import REUSE_ENV_VAR, SpareContexts, reuse_enabled
+
+LEFT_BEHIND = """async () => {
+  localStorage.setItem('WEBCLIENT_DEVICE_ID', 'from-the-last-run');
+  sessionStorage.setItem('last', 'run');
+  document.cookie = 'last=run; max-age=600';
+  await new Promise((done, failed) => {
+    const opening = indexedDB.open('last-run', 1);
+    opening.onupgradeneeded = () => opening.result.createObjectStore('things');
+    opening.onsuccess = () => { opening.result.close(); done(); };
+    opening.onerror = failed;
+  });
+  window.lastRun = true;
+}"""
+
+WHAT_IS_LEFT = """async () => ({
+  local: localStorage.length,
+  session: sessionStorage.length,
+  cookie: document.cookie,
+  databases: (await indexedDB.databases()).map((database) => database.name),
+  lastRun: Boolean(window.lastRun),
+})"""
+
+NOTHING = {"local": 0, "session": 0, "cookie": "", "databases": [], "lastRun": False}
+
+
+def test_reuse_is_on_unless_the_environment_says_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(REUSE_ENV_VAR, raising=False)
+    assert reuse_enabled()
+    for off in ("off", "0", "OFF "):
+        monkeypatch.setenv(REUSE_ENV_VAR, off)
+        assert not reuse_enabled()
+        assert not SpareContexts().enabled
+
+
+@pytest.mark.browser
+def test_a_kept_context_comes_back_with_no_document_and_no_storage(pool: BrowserPool, service: SessionService) -> None:
+    spares = SpareContexts(enabled=True)
+    context = pool.get("chromium", (), light=True).new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{service.base_url}/pages/blank.html")
+        page.evaluate(LEFT_BEHIND)
+        assert page.evaluate(WHAT_IS_LEFT) != NOTHING
+        assert spares.keep("layout", context, page, service.base_url)
+        assert page.url == "about:blank", "the old document is unloaded: its sockets close, its tracks end"
+        assert spares.take("another layout") is None
+        assert spares.take("layout") == (context, page)
+        assert spares.take("layout") is None, "a kept context serves one participant"
+        page.goto(f"{service.base_url}/pages/blank.html")
+        assert page.evaluate(WHAT_IS_LEFT) == NOTHING
+        second = context.new_page()
+        assert not spares.keep("layout", context, page, service.base_url), "a context with two pages is not kept"
+        second.close()
+    finally:
+        spares.close()
+        context.close()
+
+
+@pytest.fixture
+def own_pool(playwright: Playwright) -> Iterator[BrowserPool]:
+    browsers = BrowserPool(playwright, None, headless=True)
+    browsers.spares.enabled = True  # whatever the environment running the tests says
+    yield browsers
+    browsers.close()
+
+
+def scenario(name: str, steps: str) -> ScenarioRun:
+    return parse_scenario(f"name: {name}\nsummary: A participant of the default layout.\nsteps:\n{steps}", name)
+
+
+JOINS = "  - join: {topic: kept, name: kim}\n  - call: stream.startVideo\n    expect: resolved\n"
+UNPLUGS = JOINS + "  - fault: {devices: {camera: unplugged}}\n  - sleep: 200ms\n"
+WRONG = JOINS + "  - call: stream.startAudio\n    expect_error: {errorCode: 6100}\n"
+OFFLINE = JOINS + "  - fault: {network: offline}\n"
+
+
+@pytest.mark.browser
+def test_a_passing_page_only_run_hands_its_context_to_the_next_of_its_layout(
+    own_pool: BrowserPool, service: SessionService, shaper: NetworkShaper
+) -> None:
+    ctx = RunContext(
+        own_pool, service, "chromium", SdkProfile.named("double"), Artifacts(None, "spares"), shaper=shaper
+    )
+    spares = own_pool.spares
+
+    def kept() -> int:
+        return sum(len(contexts) for contexts in spares.kept.values())
+
+    ScenarioRun(scenario("unplugs", UNPLUGS), ctx).run()  # a device fault changes only the page
+    assert (spares.reused, kept()) == (0, 1)
+
+    ScenarioRun(scenario("joins", JOINS), ctx).run()  # its camera starts: nothing of the unplugging is left
+    assert (spares.reused, kept()) == (1, 1), "the second run got the first one's context, and handed it back"
+
+    with pytest.raises(ScenarioFailure):
+        ScenarioRun(scenario("fails", WRONG), ctx).run()
+    assert (spares.reused, kept()) == (2, 0), "a failing run's context is closed, not kept"
+
+    ScenarioRun(scenario("offline", OFFLINE), ctx).run()  # a network fault needs a fresh context, and ends it
+    assert (spares.reused, kept()) == (2, 0)
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not watchdog.supported, reason="the watchdog reads /proc (Linux only)")
+def test_a_kept_context_whose_renderer_was_ended_is_not_handed_out(pool: BrowserPool, service: SessionService) -> None:
+    """The watchdog of a hung page ends every page process of the harness's browsers, the kept ones too."""
+    spares = SpareContexts(enabled=True)
+    context = pool.get("chromium", (), light=True).new_context()
+    page = context.new_page()
+    page.goto(f"{service.base_url}/pages/blank.html")
+    assert spares.keep("layout", context, page, service.base_url)
+    crashed: list[bool] = []
+    page.on("crash", lambda _: crashed.append(True))
+    assert watchdog.end_page_processes() >= 1  # what the watchdog does when a scenario's page hangs
+    for _ in range(50):  # the crash reaches Playwright through its next calls
+        if crashed:
+            break
+        with contextlib.suppress(PlaywrightError):
+            page.evaluate("() => true")
+        time.sleep(0.02)
+    assert crashed and not page.is_closed(), "a crashed page is not a closed one"
+    assert spares.take("layout") is None
+    assert context.pages == [], "and its context is closed"
