@@ -69,10 +69,11 @@ class Artifacts:
         except PlaywrightError as error:
             self.report(f"could not start the Playwright trace: {str(error).splitlines()[0]}")
 
-    def stop_trace(self, context: BrowserContext, participant: str, failed: bool) -> None:
-        """Keep the trace as trace-<participant>.zip (open it with `playwright show-trace`) when asked to."""
+    def stop_trace(self, context: BrowserContext, participant: str, failed: bool) -> bool:
+        """Keep the trace as trace-<participant>.zip (open it with `playwright show-trace`) when asked to. False
+        when the trace could not be stopped (the context may still be tracing)."""
         if self.tracing == "off":
-            return
+            return True
         keep = self.folder is not None and (self.tracing == "on" or failed)
         try:
             if keep and self.folder is not None:
@@ -82,6 +83,8 @@ class Artifacts:
                 context.tracing.stop()
         except PlaywrightError as error:
             self.report(f"could not save the trace of {participant}: {str(error).splitlines()[0]}")
+            return False
+        return True
 
     def write_run(self, run: RunOutput) -> None:
         if self.folder is None:

@@ -7,6 +7,7 @@ the scenario's timeout.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Callable, Hashable, Iterator
@@ -121,8 +122,8 @@ class ScenarioRun:
         service_log = self.ctx.service.log_since(self.log_start)
         self.ctx.artifacts.write_run(RunOutput(list(self.participants.values()), service_log, failed))
         for participant in self.participants.values():
-            self.ctx.artifacts.stop_trace(participant.context, participant.name, failed)
-            page = participant.hand_back() if participant.layout is not None and not failed else None
+            traced = self.ctx.artifacts.stop_trace(participant.context, participant.name, failed)
+            page = participant.hand_back() if participant.layout is not None and traced and not failed else None
             if page is None or not self.ctx.pool.spares.keep(
                 participant.layout, participant.context, page, self.ctx.page_origin
             ):
@@ -187,30 +188,36 @@ class ScenarioRun:
         layout = self.reuse_layout(spec, plan, (browser, repr(options), probe, guard))
         spare = self.ctx.pool.spares.take(layout) if layout is not None else None
         context = spare[0] if spare else browser.new_context(**options)
-        context.set_default_timeout(10_000)
-        self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free)
-        participant = ParticipantPage(
-            spec.name,
-            spec.role,
-            context,
-            NetworkController(
+        try:
+            participant = ParticipantPage(
+                spec.name,
+                spec.role,
                 context,
-                path,
-                {"media": self.ctx.service.media_port},
-                route_sockets=not plan.gesture_free and routes_sockets(spec.given, self.faults_of(spec.name)),
-                check_url=self.ctx.service.sessions_url,
-            ),
-            dict(spec.given.permissions),
-            plan,
-            spare_page=spare[1] if spare else None,
-            layout=layout,
-        )
-        if spare:
-            return participant  # its init scripts are the layout's, already in place
-        context.add_init_script(probe)
-        prepare_context(participant, plan, self.ctx.sdk.assets_path)
-        if guard:
-            context.add_init_script(guard)  # after the media world's, so it sees the page's calls first
+                NetworkController(
+                    context,
+                    path,
+                    {"media": self.ctx.service.media_port},
+                    route_sockets=not plan.gesture_free and routes_sockets(spec.given, self.faults_of(spec.name)),
+                    check_url=self.ctx.service.sessions_url,
+                ),
+                dict(spec.given.permissions),
+                plan,
+                spare_page=spare[1] if spare else None,
+                layout=layout,
+            )
+            context.set_default_timeout(10_000)
+            self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free)
+            if not spare:  # a kept context has its layout's init scripts in place
+                context.add_init_script(probe)
+                prepare_context(participant, plan, self.ctx.sdk.assets_path)
+                if guard:
+                    context.add_init_script(guard)  # after the media world's, so it sees the page's calls first
+        except BaseException:
+            with contextlib.suppress(PlaywrightError):
+                context.close()  # not the run's to close yet: it is in no participant of the run
+            if path is not None:
+                path.close()
+            raise
         return participant
 
     def reuse_layout(self, spec: Participant, plan: ContextPlan, context: tuple[Any, ...]) -> Hashable | None:

@@ -10,7 +10,7 @@ What the next run gets is what a fresh context would give it, but for the render
 the old document is unloaded (its sockets close, its tracks end, its participant leaves the session), every kind
 of storage of the page's origin is cleared (cookies, local and session storage, IndexedDB, caches, service
 workers), and the context still has exactly the permissions and init scripts the layout names, no route, no
-DevTools override, online. Which participants may be kept is the runner's (`ScenarioRun.reuse_key`);
+DevTools override, online. Which participants may be kept is the runner's (`ScenarioRun.reuse_layout`);
 `HARNESS_REUSE_CONTEXTS=off` gives every participant a fresh context.
 """
 
@@ -22,9 +22,13 @@ from collections.abc import Hashable
 
 from playwright.sync_api import BrowserContext, Error, Page
 
+from harness.watchdog import Watchdog, end_page_processes
+
 REUSE_ENV_VAR = "HARNESS_REUSE_CONTEXTS"
 KEPT_PER_LAYOUT = 3  # the most participants any catalog scenario of one layout has
+KEPT_IN_ALL = 8  # idle renderers a process keeps at most; the least recently kept is closed first
 TIDY_WITHIN_MS = 3000  # unloading the old document; a page slower than that is closed instead
+TIDY_WITHIN_S = 10.0  # the whole tidying: past it the watchdog ends the pages, and the context is closed
 
 Spare = tuple[BrowserContext, Page]
 
@@ -36,49 +40,57 @@ def reuse_enabled() -> bool:
 class SpareContexts:
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = reuse_enabled() if enabled is None else enabled
-        self.kept: dict[Hashable, list[Spare]] = {}
+        self.kept: list[tuple[Hashable, BrowserContext, Page]] = []  # with their layouts, the least recently kept first
         self.reused = 0  # how many participants got a kept context (the tests read it)
 
     def take(self, layout: Hashable) -> Spare | None:
-        """A kept context of this layout, still alive, or None."""
-        spares = self.kept.get(layout, [])
-        while spares:
-            context, page = spares.pop()
+        """The most recently kept context of this layout that is still alive, or None."""
+        while True:
+            found = [index for index, (kept, _, _) in enumerate(self.kept) if kept == layout]
+            if not found:
+                return None
+            _, context, page = self.kept.pop(found[-1])
             if _alive(context, page):
                 self.reused += 1
                 return context, page
             _close(context)
-        return None
 
     def keep(self, layout: Hashable, context: BrowserContext, page: Page, origin: str) -> bool:
         """Tidy the context (see the module's text) and keep it; False (the caller closes it) when it is not the
-        context of one open page any more, cannot be tidied, or enough of its layout are kept."""
-        spares = self.kept.setdefault(layout, [])
-        if not self.enabled or len(spares) >= KEPT_PER_LAYOUT or page.is_closed() or context.pages != [page]:
+        context of one open page any more, cannot be tidied in time, or enough of its layout are kept."""
+        if not self.enabled or page.is_closed() or context.pages != [page]:
             return False
+        if sum(1 for kept, _, _ in self.kept if kept == layout) >= KEPT_PER_LAYOUT:
+            return False
+        watchdog = Watchdog(TIDY_WITHIN_S, end_page_processes)
         try:
-            page.goto("about:blank", timeout=TIDY_WITHIN_MS)
-            context.clear_cookies()  # every host's, beside the origin's storage below
-            session = context.new_cdp_session(page)
-            try:
-                session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-            finally:
-                session.detach()
+            with watchdog:
+                page.goto("about:blank", timeout=TIDY_WITHIN_MS)
+                context.clear_cookies()  # every host's, beside the origin's storage below
+                session = context.new_cdp_session(page)
+                try:
+                    session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+                finally:
+                    session.detach()
         except Error:
             return False
-        spares.append((context, page))
+        if watchdog.fired:
+            return False
+        self.kept.append((layout, context, page))
+        while len(self.kept) > KEPT_IN_ALL:
+            _close(self.kept.pop(0)[1])
         return True
 
     def close(self) -> None:
-        for spares in self.kept.values():
-            for context, _ in spares:
-                _close(context)
+        for _, context, _ in self.kept:
+            _close(context)
         self.kept.clear()
 
 
 def _alive(context: BrowserContext, page: Page) -> bool:
     """Whether the kept page still answers: its renderer may have been ended meanwhile (a hung page's watchdog ends
-    every page process of the harness's browsers). A page on about:blank runs no script, so this cannot hang."""
+    every page process of the harness's browsers). Asked under the run's watchdog (the runner takes a context
+    while it starts its participants); a page on about:blank runs only the layout's init scripts."""
     if page.is_closed() or context.browser is None or not context.browser.is_connected():
         return False
     try:

@@ -18,7 +18,7 @@ from harness.pool import BrowserPool
 from harness.runner import RunContext, ScenarioRun, SdkProfile
 from harness.scenario.loader import parse_scenario
 from harness.service.server import SessionService
-from harness.spares import REUSE_ENV_VAR, SpareContexts, reuse_enabled
+from harness.spares import KEPT_IN_ALL, KEPT_PER_LAYOUT, REUSE_ENV_VAR, SpareContexts, reuse_enabled
 
 LEFT_BEHIND = """async () => {
   localStorage.setItem('WEBCLIENT_DEVICE_ID', 'from-the-last-run');
@@ -105,20 +105,47 @@ def test_a_passing_page_only_run_hands_its_context_to_the_next_of_its_layout(
     spares = own_pool.spares
 
     def kept() -> int:
-        return sum(len(contexts) for contexts in spares.kept.values())
+        return len(spares.kept)
 
     ScenarioRun(scenario("unplugs", UNPLUGS), ctx).run()  # a device fault changes only the page
     assert (spares.reused, kept()) == (0, 1)
 
+    ScenarioRun(scenario("offline", OFFLINE), ctx).run()  # a network fault: a fresh context, closed at the end
+    assert (spares.reused, kept()) == (0, 1), "one of the same world is kept, and not taken"
+
     ScenarioRun(scenario("joins", JOINS), ctx).run()  # its camera starts: nothing of the unplugging is left
-    assert (spares.reused, kept()) == (1, 1), "the second run got the first one's context, and handed it back"
+    assert (spares.reused, kept()) == (1, 1), "the third run got the first one's context, and handed it back"
 
     with pytest.raises(ScenarioFailure):
         ScenarioRun(scenario("fails", WRONG), ctx).run()
     assert (spares.reused, kept()) == (2, 0), "a failing run's context is closed, not kept"
 
-    ScenarioRun(scenario("offline", OFFLINE), ctx).run()  # a network fault needs a fresh context, and ends it
-    assert (spares.reused, kept()) == (2, 0)
+
+@pytest.mark.browser
+def test_a_process_keeps_a_bounded_number_of_contexts(pool: BrowserPool, service: SessionService) -> None:
+    spares = SpareContexts(enabled=True)
+    browser = pool.get("chromium", (), light=True)
+    contexts = []
+    try:
+        for layout in range(KEPT_IN_ALL + 1):
+            context = browser.new_context()
+            contexts.append(context)
+            assert spares.keep(layout, context, context.new_page(), service.base_url)
+        assert len(spares.kept) == KEPT_IN_ALL
+        assert contexts[0].pages == [] and spares.take(0) is None, "the least recently kept was closed"
+        assert spares.take(KEPT_IN_ALL) is not None
+        for _ in range(KEPT_PER_LAYOUT):
+            context = browser.new_context()
+            contexts.append(context)
+            spares.keep("one layout", context, context.new_page(), service.base_url)
+        context = browser.new_context()
+        contexts.append(context)
+        assert not spares.keep("one layout", context, context.new_page(), service.base_url), "enough of one layout"
+    finally:
+        spares.close()
+        for context in contexts:
+            with contextlib.suppress(PlaywrightError):
+                context.close()
 
 
 @pytest.mark.browser
@@ -127,18 +154,23 @@ def test_a_kept_context_whose_renderer_was_ended_is_not_handed_out(pool: Browser
     """The watchdog of a hung page ends every page process of the harness's browsers, the kept ones too."""
     spares = SpareContexts(enabled=True)
     context = pool.get("chromium", (), light=True).new_context()
-    page = context.new_page()
-    page.goto(f"{service.base_url}/pages/blank.html")
-    assert spares.keep("layout", context, page, service.base_url)
-    crashed: list[bool] = []
-    page.on("crash", lambda _: crashed.append(True))
-    assert watchdog.end_page_processes() >= 1  # what the watchdog does when a scenario's page hangs
-    for _ in range(50):  # the crash reaches Playwright through its next calls
-        if crashed:
-            break
+    try:
+        page = context.new_page()
+        page.goto(f"{service.base_url}/pages/blank.html")
+        assert spares.keep("layout", context, page, service.base_url)
+        crashed: list[bool] = []
+        page.on("crash", lambda _: crashed.append(True))
+        assert watchdog.end_page_processes() >= 1  # what the watchdog does when a scenario's page hangs
+        for _ in range(50):  # the crash reaches Playwright through its next calls
+            if crashed:
+                break
+            with contextlib.suppress(PlaywrightError):
+                page.evaluate("() => true")
+            time.sleep(0.02)
+        assert crashed and not page.is_closed(), "a crashed page is not a closed one"
+        assert spares.take("layout") is None
+        assert context.pages == [], "and its context is closed"
+    finally:
+        spares.close()
         with contextlib.suppress(PlaywrightError):
-            page.evaluate("() => true")
-        time.sleep(0.02)
-    assert crashed and not page.is_closed(), "a crashed page is not a closed one"
-    assert spares.take("layout") is None
-    assert context.pages == [], "and its context is closed"
+            context.close()

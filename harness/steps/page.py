@@ -34,12 +34,20 @@ def ready_state(run: Run, participant: ParticipantPage) -> str | None:
     (gesture-free when nobody may have interacted with the page). Not Playwright's selector wait: its first use
     in a document compiles Playwright's injected script there, about half of what a reused page's load costs the
     renderer (measured: 42 ms of a renderer's CPU a document on the headless shell)."""
-    state: str | None = run.poll(
-        participant, lambda: participant.evaluate("() => document.body && document.body.dataset.ready"), PAGE_READY_WAIT
-    )
+    state: str | None = run.poll(participant, lambda: _data_ready(participant), PAGE_READY_WAIT)
     if state is None:
         raise PlaywrightError(f"the app's page did not set body[data-ready] within {PAGE_READY_WAIT:g}s")
     return state
+
+
+def _data_ready(participant: ParticipantPage) -> str | None:
+    try:
+        state = participant.evaluate("() => document.body && document.body.dataset.ready")
+    except PlaywrightError:
+        if participant.page is None or participant.page.is_closed():
+            raise
+        return None  # between two documents: the next one is asked
+    return str(state) if state else None
 
 
 def click(run: Run, participant: ParticipantPage, step: Step) -> None:
