@@ -2,7 +2,8 @@
 
 Chromium is configured by command-line flags; Firefox (stock, through WebDriver BiDi) by prefs. Those are
 all a scenario's world needs of the browser process: each participant gets a fresh context of the shared
-browser, with its own permissions, routes, clock and network state.
+browser, with its own permissions, routes, clock and network state, or one of the same layout that an earlier
+participant's page alone changed, tidied (`spares`, kept here until the browsers close).
 """
 
 from __future__ import annotations
