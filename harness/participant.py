@@ -124,6 +124,16 @@ class ParticipantPage:
             raise Error(str(details.get("exception", {}).get("description") or details.get("text")))
         return answer["result"].get("value")
 
+    def evaluate_in_document(self, expression: str, arg: Any = None) -> Any:
+        """`evaluate`, or None when the document went away meanwhile (a navigation): the next call asks the next
+        document. A page that closed (or crashed) still raises."""
+        try:
+            return self.evaluate(expression, arg)
+        except Error:
+            if self.page is None or self.page.is_closed():
+                raise
+            return None
+
     def drain(self) -> None:
         """Fetch the probe's new records into Python (a checkpoint)."""
         if self.page is None or self.page.is_closed():

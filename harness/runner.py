@@ -341,12 +341,7 @@ class ScenarioRun:
 
 def page_changes(participant: ParticipantPage) -> int | None:
     """The probe's change count, or None between two documents (or before the probe is in)."""
-    try:
-        count = participant.evaluate("() => window.__harness ? window.__harness.changes() : null")
-    except PlaywrightError:
-        if participant.page is None or participant.page.is_closed():
-            raise
-        return None
+    count = participant.evaluate_in_document("() => window.__harness ? window.__harness.changes() : null")
     return count if isinstance(count, int) else None
 
 
@@ -356,14 +351,9 @@ def wait_for_change(participant: ParticipantPage, mark: int | None, ms: float) -
         if participant.page is not None:
             participant.page.wait_for_timeout(min(ms, POLL_MS))
         return page_changes(participant)
-    try:
-        count = participant.evaluate(
-            "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null", [mark, round(ms)]
-        )
-    except PlaywrightError:  # the document went away meanwhile: the probe asks the next one
-        if participant.page is None or participant.page.is_closed():
-            raise
-        return None
+    count = participant.evaluate_in_document(  # None when the document went away: the probe asks the next one
+        "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null", [mark, round(ms)]
+    )
     return count if isinstance(count, int) else None
 
 

@@ -41,12 +41,7 @@ def ready_state(run: Run, participant: ParticipantPage) -> str | None:
 
 
 def _data_ready(participant: ParticipantPage) -> str | None:
-    try:
-        state = participant.evaluate("() => document.body && document.body.dataset.ready")
-    except PlaywrightError:
-        if participant.page is None or participant.page.is_closed():
-            raise
-        return None  # between two documents: the next one is asked
+    state = participant.evaluate_in_document("() => document.body && document.body.dataset.ready")
     return str(state) if state else None
 
 
