@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Erro
 from harness.faults.context_plan import ContextPlan
 from harness.faults.network import NetworkController
 
+PAGE_CRASHED = "the page crashed"  # the page error a crash leaves (hand_back reads it)
 FIREFOX_SOCKET_FAILURE = "Firefox can\u2019t establish a connection to the server at ws"
 
 
@@ -64,12 +65,11 @@ class ParticipantPage:
         return page
 
     def hand_back(self) -> Page | None:
-        """The participant's one page, its listeners removed, when nothing but the page changed its context: no
-        DevTools session (it may hold overrides), no route or network state, no crash, no other page; else None."""
+        """The participant's page, its listeners removed, when nothing but the page changed its context: no
+        DevTools session (it may hold overrides), no route or network state, no crash; else None. `SpareContexts.keep`
+        then checks that the page is still open and the context's only one."""
         page = self.page or self.spare_page
-        if page is None or self.devtools is not None or "the page crashed" in self.page_errors:
-            return None
-        if page.is_closed() or self.context.pages != [page] or not self.network.untouched:
+        if page is None or self.devtools is not None or PAGE_CRASHED in self.page_errors or not self.network.untouched:
             return None
         if page is self.page:
             page.remove_listener("console", self._on_console)
@@ -98,7 +98,7 @@ class ParticipantPage:
         self.page_errors.append(f"{error.name}: {error.message}")
 
     def _on_crash(self, _: Page) -> None:
-        self.page_errors.append("the page crashed")
+        self.page_errors.append(PAGE_CRASHED)
 
     def _on_console(self, message: ConsoleMessage) -> None:
         self.console.append(f"[{message.type}] {message.text}")

@@ -32,8 +32,8 @@ def open_page(run: Run, participant: ParticipantPage, step: Step) -> None:
 def ready_state(run: Run, participant: ParticipantPage) -> str | None:
     """The app's `data-ready` once it is set, asked through the probe's own wait for a change of the document
     (gesture-free when nobody may have interacted with the page). Not Playwright's selector wait: its first use
-    in a document compiles Playwright's injected script there, about half of what a reused page's load costs the
-    renderer (measured: 42 ms of a renderer's CPU a document on the headless shell)."""
+    in a document compiles Playwright's injected script there, a third of what loading the app again in a kept context
+    cost the renderer (measured: 42 ms of a renderer's CPU a document on the headless shell)."""
     state: str | None = run.poll(participant, lambda: _data_ready(participant), PAGE_READY_WAIT)
     if state is None:
         raise PlaywrightError(f"the app's page did not set body[data-ready] within {PAGE_READY_WAIT:g}s")
