@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
+from playwright.sync_api import BrowserContext, Playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Playwright
 
 from harness import watchdog
 from harness.artifacts import Artifacts
@@ -53,28 +53,47 @@ def test_reuse_is_on_unless_the_environment_says_off(monkeypatch: pytest.MonkeyP
         assert not SpareContexts().enabled
 
 
+@pytest.fixture
+def spares() -> Iterator[SpareContexts]:
+    kept = SpareContexts(enabled=True)  # whatever the environment running the tests says
+    yield kept
+    kept.close()
+
+
+@pytest.fixture
+def new_context(pool: BrowserPool) -> Iterator[Callable[[], BrowserContext]]:
+    """Contexts on the headless shell, each closed at the end if nothing closed it before."""
+    made: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        made.append(pool.get("chromium", (), light=True).new_context())
+        return made[-1]
+
+    yield make
+    for context in made:
+        with contextlib.suppress(PlaywrightError):
+            context.close()
+
+
 @pytest.mark.browser
-def test_a_kept_context_comes_back_with_no_document_and_no_storage(pool: BrowserPool, service: SessionService) -> None:
-    spares = SpareContexts(enabled=True)
-    context = pool.get("chromium", (), light=True).new_context()
-    try:
-        page = context.new_page()
-        page.goto(f"{service.base_url}/pages/blank.html")
-        page.evaluate(LEFT_BEHIND)
-        assert page.evaluate(WHAT_IS_LEFT) != NOTHING
-        assert spares.keep("layout", context, page, service.base_url)
-        assert page.url == "about:blank", "the old document is unloaded: its sockets close, its tracks end"
-        assert spares.take("another layout") is None
-        assert spares.take("layout") == (context, page)
-        assert spares.take("layout") is None, "a kept context serves one participant"
-        page.goto(f"{service.base_url}/pages/blank.html")
-        assert page.evaluate(WHAT_IS_LEFT) == NOTHING
-        second = context.new_page()
-        assert not spares.keep("layout", context, page, service.base_url), "a context with two pages is not kept"
-        second.close()
-    finally:
-        spares.close()
-        context.close()
+def test_a_kept_context_comes_back_with_no_document_and_no_storage(
+    spares: SpareContexts, new_context: Callable[[], BrowserContext], service: SessionService
+) -> None:
+    context = new_context()
+    page = context.new_page()
+    page.goto(f"{service.base_url}/pages/blank.html")
+    page.evaluate(LEFT_BEHIND)
+    assert page.evaluate(WHAT_IS_LEFT) != NOTHING
+    assert spares.keep("layout", context, page, service.base_url)
+    assert page.url == "about:blank", "the old document is unloaded: its sockets close, its tracks end"
+    assert spares.take("another layout") is None
+    assert spares.take("layout") == (context, page)
+    assert spares.take("layout") is None, "a kept context serves one participant"
+    page.goto(f"{service.base_url}/pages/blank.html")
+    assert page.evaluate(WHAT_IS_LEFT) == NOTHING
+    second = context.new_page()
+    assert not spares.keep("layout", context, page, service.base_url), "a context with two pages is not kept"
+    second.close()
 
 
 @pytest.fixture
@@ -122,55 +141,42 @@ def test_a_passing_page_only_run_hands_its_context_to_the_next_of_its_layout(
 
 
 @pytest.mark.browser
-def test_a_process_keeps_a_bounded_number_of_contexts(pool: BrowserPool, service: SessionService) -> None:
-    spares = SpareContexts(enabled=True)
-    browser = pool.get("chromium", (), light=True)
+def test_a_process_keeps_a_bounded_number_of_contexts(
+    spares: SpareContexts, new_context: Callable[[], BrowserContext], service: SessionService
+) -> None:
     contexts = []
-    try:
-        for layout in range(KEPT_IN_ALL + 1):
-            context = browser.new_context()
-            contexts.append(context)
-            assert spares.keep(layout, context, context.new_page(), service.base_url)
-        assert len(spares.kept) == KEPT_IN_ALL
-        assert contexts[0].pages == [] and spares.take(0) is None, "the least recently kept was closed"
-        assert spares.take(KEPT_IN_ALL) is not None
-        for _ in range(KEPT_PER_LAYOUT):
-            context = browser.new_context()
-            contexts.append(context)
-            spares.keep("one layout", context, context.new_page(), service.base_url)
-        context = browser.new_context()
-        contexts.append(context)
-        assert not spares.keep("one layout", context, context.new_page(), service.base_url), "enough of one layout"
-    finally:
-        spares.close()
-        for context in contexts:
-            with contextlib.suppress(PlaywrightError):
-                context.close()
+    for layout in range(KEPT_IN_ALL + 1):
+        contexts.append(context := new_context())
+        assert spares.keep(layout, context, context.new_page(), service.base_url)
+    assert len(spares.kept) == KEPT_IN_ALL
+    assert contexts[0].pages == [] and spares.take(0) is None, "the least recently kept was closed"
+    assert spares.take(KEPT_IN_ALL) is not None
+    for _ in range(KEPT_PER_LAYOUT):
+        context = new_context()
+        spares.keep("one layout", context, context.new_page(), service.base_url)
+    context = new_context()
+    assert not spares.keep("one layout", context, context.new_page(), service.base_url), "enough of one layout"
 
 
 @pytest.mark.browser
 @pytest.mark.skipif(not watchdog.supported, reason="the watchdog reads /proc (Linux only)")
-def test_a_kept_context_whose_renderer_was_ended_is_not_handed_out(pool: BrowserPool, service: SessionService) -> None:
+def test_a_kept_context_whose_renderer_was_ended_is_not_handed_out(
+    spares: SpareContexts, new_context: Callable[[], BrowserContext], service: SessionService
+) -> None:
     """The watchdog of a hung page ends every page process of the harness's browsers, the kept ones too."""
-    spares = SpareContexts(enabled=True)
-    context = pool.get("chromium", (), light=True).new_context()
-    try:
-        page = context.new_page()
-        page.goto(f"{service.base_url}/pages/blank.html")
-        assert spares.keep("layout", context, page, service.base_url)
-        crashed: list[bool] = []
-        page.on("crash", lambda _: crashed.append(True))
-        assert watchdog.end_page_processes() >= 1  # what the watchdog does when a scenario's page hangs
-        for _ in range(50):  # the crash reaches Playwright through its next calls
-            if crashed:
-                break
-            with contextlib.suppress(PlaywrightError):
-                page.evaluate("() => true")
-            time.sleep(0.02)
-        assert crashed and not page.is_closed(), "a crashed page is not a closed one"
-        assert spares.take("layout") is None
-        assert context.pages == [], "and its context is closed"
-    finally:
-        spares.close()
+    context = new_context()
+    page = context.new_page()
+    page.goto(f"{service.base_url}/pages/blank.html")
+    assert spares.keep("layout", context, page, service.base_url)
+    crashed: list[bool] = []
+    page.on("crash", lambda _: crashed.append(True))
+    assert watchdog.end_page_processes() >= 1  # what the watchdog does when a scenario's page hangs
+    for _ in range(50):  # the crash reaches Playwright through its next calls
+        if crashed:
+            break
         with contextlib.suppress(PlaywrightError):
-            context.close()
+            page.evaluate("() => true")
+        time.sleep(0.02)
+    assert crashed and not page.is_closed(), "a crashed page is not a closed one"
+    assert spares.take("layout") is None
+    assert context.pages == [], "and its context is closed"
