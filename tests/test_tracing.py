@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from harness.artifacts import Artifacts
+from harness.pool import BrowserPool
 from harness.pytest_plugin import tracing_mode
 
 
@@ -49,3 +51,21 @@ def test_no_trace_is_started_when_tracing_is_off(tmp_path: Path) -> None:
     tracing = Tracing()
     Artifacts(tmp_path, "t", tracing="off").start_trace(SimpleNamespace(tracing=tracing))  # type: ignore[arg-type]
     assert tracing.started is None
+
+
+@pytest.mark.parametrize("detail", [False, True])
+def test_a_lean_trace_keeps_the_actions_without_their_call_stacks(
+    tmp_path: Path, pool: BrowserPool, detail: bool
+) -> None:
+    """Playwright's client sends every call's Python stack while a context traces; a lean trace turns that off."""
+    context = pool.get("chromium", (), light=True).new_context()
+    try:
+        artifacts = Artifacts(tmp_path, "t", tracing="retain-on-failure", trace_detail=detail)
+        artifacts.start_trace(context)
+        context.new_page().evaluate("1 + 1")
+        assert artifacts.stop_trace(context, "alice", failed=True)
+    finally:
+        context.close()
+    with zipfile.ZipFile(tmp_path / "t" / "trace-alice.zip") as trace:
+        assert "evaluateExpression" in trace.read("trace.trace").decode()
+        assert ("trace.stacks" in trace.namelist()) is detail
