@@ -55,6 +55,7 @@ class ParticipantPage:
     app: AppPage | None = None  # app mode only
     spare_page: Page | None = None  # the page of a kept context (harness/spares.py), used by the first new_page
     layout: Hashable | None = None  # what its context is made of, when a kept one may serve it (harness/spares.py)
+    drained: bool = False  # the last round trip into the page brought the probe's new records along
 
     def new_page(self) -> Page:
         page, self.spare_page = self.spare_page or self.context.new_page(), None
@@ -108,6 +109,7 @@ class ParticipantPage:
         interacted with the page (`platform: {autoplay: false}`): Playwright's own evaluate runs every function as
         a user gesture in Chromium (CDP `userGesture: true`), which gives the page the activation a click does."""
         assert self.page is not None
+        self.drained = False
         if not self.plan.gesture_free:
             return self.page.evaluate(expression, arg)
         answer = self.cdp().send(
@@ -124,15 +126,23 @@ class ParticipantPage:
             raise Error(str(details.get("exception", {}).get("description") or details.get("text")))
         return answer["result"].get("value")
 
-    def evaluate_in_document(self, expression: str, arg: Any = None) -> Any:
-        """`evaluate`, or None when the document went away meanwhile (a navigation): the next call asks the next
-        document. A page that closed (or crashed) still raises."""
+    def evaluate_in_document(self, expression: str, arg: Any = None, *, draining: bool = False) -> Any:
+        """`evaluate` (`evaluate_draining` with `draining`), or None when the document went away meanwhile (a
+        navigation): the next call asks the next document. A page that closed (or crashed) still raises."""
         try:
-            return self.evaluate(expression, arg)
+            return self.evaluate_draining(expression, arg) if draining else self.evaluate(expression, arg)
         except Error:
             if self.page is None or self.page.is_closed():
                 raise
             return None
+
+    def evaluate_draining(self, expression: str, arg: Any = None) -> Any:
+        """`evaluate`, with the probe's new records brought along in the same round trip (as `drain`)."""
+        value, fresh = self.evaluate(
+            f"async (arg) => [await ({expression})(arg), window.__harness ? window.__harness.drain() : []]", arg
+        )
+        self._add(fresh)
+        return value
 
     def drain(self) -> None:
         """Fetch the probe's new records into Python (a checkpoint)."""
@@ -142,9 +152,18 @@ class ParticipantPage:
             fresh = self.evaluate("() => window.__harness ? window.__harness.drain() : []")
         except Error:
             return
+        self._add(fresh)
+
+    def refresh(self) -> None:
+        """`drain`, unless the last round trip into the page brought the records along already."""
+        if not self.drained:
+            self.drain()
+
+    def _add(self, fresh: list[dict[str, Any]]) -> None:
         for item in fresh:
             item["participant"] = self.name
         self.records.extend(fresh)
+        self.drained = True
 
     def sdk_errors(self) -> list[dict[str, Any]]:
         """Settlements of SDK calls that rejected or threw, whoever made the call."""

@@ -253,6 +253,7 @@ class ScenarioRun:
             # Each participant is a person at their own computer, with their page in front. Firefox holds
             # getUserMedia of a background tab until it comes to the front (measured), so bring it there.
             participant.page.bring_to_front()
+        participant.drained = False
         try:
             self.handlers[step.action](self, participant, step)
         except PlaywrightError as error:
@@ -263,7 +264,7 @@ class ScenarioRun:
                     f"the scenario's {format_duration(self.scenario.timeout)} timeout, so the harness ended the page",
                 ) from None
             raise self.failure(step, f"the browser failed: {first_line(error)}") from None
-        participant.drain()
+        participant.refresh()  # most steps' last round trip brought the records along
 
     def check_unexpected_errors(self) -> None:
         """Strict policy: an SDK error no step expected and no allow_errors entry covers fails the run. In app
@@ -341,7 +342,9 @@ class ScenarioRun:
 
 def page_changes(participant: ParticipantPage) -> int | None:
     """The probe's change count, or None between two documents (or before the probe is in)."""
-    count = participant.evaluate_in_document("() => window.__harness ? window.__harness.changes() : null")
+    count = participant.evaluate_in_document(
+        "() => window.__harness ? window.__harness.changes() : null", draining=True
+    )
     return count if isinstance(count, int) else None
 
 
@@ -352,7 +355,9 @@ def wait_for_change(participant: ParticipantPage, mark: int | None, ms: float) -
             participant.page.wait_for_timeout(min(ms, POLL_MS))
         return page_changes(participant)
     count = participant.evaluate_in_document(  # None when the document went away: the probe asks the next one
-        "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null", [mark, round(ms)]
+        "([mark, ms]) => window.__harness ? window.__harness.changedSince(mark, ms) : null",
+        [mark, round(ms)],
+        draining=True,
     )
     return count if isinstance(count, int) else None
 

@@ -16,30 +16,44 @@ from harness.steps.run import DEFAULT_CALL_WAIT, Run
 SETTLE_WAIT = 1.0  # seconds one wait in the page lasts at most; then the harness checks its deadlines and asks again
 
 
+START = "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))"
+
+
 def sdk_call(run: Run, participant: ParticipantPage, step: Step, path: str, args: list[Any]) -> dict[str, Any]:
-    [call_id] = start_calls(run, participant, step, [(path, args)])
+    """One call, started and waited for in the same round trip into the page (then waited for again if need be)."""
+    [call_id] = new_ids(run, step, 1)
     wait = step.within or DEFAULT_CALL_WAIT
-    return call_outcome(run, participant, step, path, call_id, wait, time.monotonic() + wait)
+    return call_outcome(run, participant, step, path, call_id, wait, time.monotonic() + wait, start=[path, args])
+
+
+def new_ids(run: Run, step: Step, count: int) -> list[int]:
+    ids = [next(run.call_ids) for _ in range(count)]
+    for call_id in ids:
+        run.call_steps[call_id] = step.index
+    return ids
 
 
 def start_calls(run: Run, participant: ParticipantPage, step: Step, calls: list[tuple[str, list[Any]]]) -> list[int]:
     """Start SDK calls, in order, in one task of the page; their ids for call_outcome."""
-    ids = [next(run.call_ids) for _ in calls]
-    for call_id in ids:
-        run.call_steps[call_id] = step.index
+    ids = new_ids(run, step, len(calls))
     run.page(participant)
-    participant.evaluate(
-        "calls => calls.forEach(([id, path, args]) => window.__harness.start(id, path, args))",
-        [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)],
-    )
+    participant.evaluate(START, [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)])
     return ids
 
 
 def call_outcome(
-    run: Run, participant: ParticipantPage, step: Step, path: str, call_id: int, wait: float, end: float
+    run: Run,
+    participant: ParticipantPage,
+    step: Step,
+    path: str,
+    call_id: int,
+    wait: float,
+    end: float,
+    start: list[Any] | None = None,
 ) -> dict[str, Any]:
-    """A started call's settlement, waited for until `end` (monotonic); `wait` is the bound it names."""
-    outcome = settled(run, participant, call_id, max(0.0, end - time.monotonic()))
+    """A started call's settlement, waited for until `end` (monotonic); `wait` is the bound it names. With
+    `start` ([path, args]), the call is started by the first wait's round trip."""
+    outcome = settled(run, participant, call_id, max(0.0, end - time.monotonic()), start)
     if outcome is None:
         raise run.failure(step, f"{path} neither resolved nor rejected within {format_duration(wait)}")
     if outcome["status"] == "harness-error":
@@ -47,16 +61,21 @@ def call_outcome(
     return dict(outcome)
 
 
-def settled(run: Run, participant: ParticipantPage, call_id: int, wait: float) -> dict[str, Any] | None:
+def settled(
+    run: Run, participant: ParticipantPage, call_id: int, wait: float, start: list[Any] | None = None
+) -> dict[str, Any] | None:
     """A started call's outcome as soon as the page has it (the page waits for it: one round trip, not a
-    poll), or None once `wait` (or the scenario's timeout) ran out."""
+    poll), or None once `wait` (or the scenario's timeout) ran out. The probe's new records come along. With
+    `start` ([path, args]), the first round trip starts the call first."""
     run.page(participant)  # opened before its first step
     end = time.monotonic() + min(wait, run.remaining())
     while True:
         ms = round(max(0.0, min(end - time.monotonic(), SETTLE_WAIT)) * 1000)
-        result: dict[str, Any] | None = participant.evaluate(
-            "([id, ms]) => window.__harness.settled(id, ms)", [call_id, ms]
+        result: dict[str, Any] | None = participant.evaluate_draining(
+            f"([id, ms, calls]) => {{ ({START})(calls); return window.__harness.settled(id, ms); }}",
+            [call_id, ms, [] if start is None else [[call_id, *start]]],
         )
+        start = None
         if result is not None:
             return result
         if time.monotonic() >= end:

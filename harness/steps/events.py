@@ -21,7 +21,7 @@ def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
     match = resolved_match(run, participant, step, step.params["match"])
 
     def found() -> int | None:
-        participant.drain()
+        participant.refresh()  # the poll's wait for a change brings the records along
         events = participant.events()
         for index in range(participant.event_cursor, len(events)):
             if events[index]["name"] == name and (match is None or subset_match(match, events[index]["payload"])):
