@@ -13,6 +13,9 @@ from pathlib import Path
 
 PACKAGE = Path(str(files("harness")))
 
+# The query that asks the service for the sample app's page cross-origin isolated (`page: cross-origin-isolated`).
+ISOLATED_QUERY = "isolated=1"
+
 
 def web_dir() -> Path:
     """What the harness serves to browsers: `double/`, `app/` (the sample app), `dropin-app/`, `pages/`."""

@@ -1,8 +1,12 @@
 """The plugin's options checked at start, before anything runs: app mode (`--app` and its companions; which
-scenario items skip on an app; how the session service is told about the app) and the real SDK versions
-`--sdk` names (installed into the cache). `pytest_plugin` wires them in."""
+scenario items skip on an app; how the session service is told about the app), the real SDK versions `--sdk`
+names (installed into the cache), the trace's mode, and the session service started early. `pytest_plugin` wires
+them in."""
 
 from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -10,9 +14,71 @@ from harness.app_mode import AppMode, skip_reason
 from harness.errors import HarnessError
 from harness.scenario.model import Scenario
 from harness.sdk_packages import RegistryUnreachable, ensure, is_real
-from harness.service.server import SessionService
+
+if TYPE_CHECKING:
+    from harness.service.server import SessionService
 
 COMPANIONS = ("app_query", "app_token_url", "app_client", "app_allow_errors")
+SERVICE_START_WAIT = 30.0  # the service's own start is bounded (15 s); this bounds the import before it too
+
+
+class EarlyService:
+    """The session service, imported and started in a thread of its own as soon as the run knows it has
+    scenarios to run, so that its web server's import and its start overlap Playwright starting its driver
+    (a cold run waits for both before its first scenario)."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._service: SessionService | None = None
+        self._error: BaseException | None = None
+        self.taken = False
+        threading.Thread(target=self._start, name="session-service-start", daemon=True).start()
+
+    def _start(self) -> None:
+        try:
+            from harness.service.server import SessionService  # here, in this thread: its import is the cost
+
+            self._service = SessionService().start()
+        except BaseException as error:  # raised again in the fixture that takes the service
+            self._error = error
+        finally:
+            self._done.set()
+
+    def take(self) -> SessionService:
+        if not self._done.wait(SERVICE_START_WAIT):
+            raise HarnessError(f"the session service did not start within {SERVICE_START_WAIT:.0f} s")
+        if self._error is not None:
+            raise self._error
+        assert self._service is not None
+        self.taken = True
+        return self._service
+
+    def discard(self) -> None:
+        """At the session's end: a service no fixture took (every scenario deselected or skipped) is stopped."""
+        if not self.taken and self._done.wait(SERVICE_START_WAIT) and self._service is not None:
+            self._service.stop()
+
+
+EARLY_SERVICE = pytest.StashKey[EarlyService]()
+
+
+def start_service_early(config: pytest.Config) -> None:
+    if EARLY_SERVICE not in config.stash and not config.getoption("collectonly"):
+        config.stash[EARLY_SERVICE] = EarlyService()
+
+
+def session_service(config: pytest.Config) -> SessionService:
+    """The service started early, else one started now."""
+    if EARLY_SERVICE in config.stash:
+        return config.stash[EARLY_SERVICE].take()
+    from harness.service.server import SessionService
+
+    return SessionService().start()
+
+
+def discard_early_service(config: pytest.Config) -> None:
+    if EARLY_SERVICE in config.stash:
+        config.stash[EARLY_SERVICE].discard()
 
 
 def add_app_options(group: pytest.OptionGroup) -> None:
@@ -100,3 +166,12 @@ def install_real_sdks(config: pytest.Config) -> None:
                 raise pytest.UsageError(f"--sdk {spec}: {error}; run once with the registry reachable") from None
             except HarnessError as error:
                 raise pytest.UsageError(f"--sdk {spec}: {error}") from None
+
+
+def tracing_mode(config: pytest.Config) -> tuple[str, bool]:
+    """pytest-playwright's --tracing, and whether its traces hold DOM snapshots and a screencast.
+
+    Not given: retain-on-failure, lean (a failing run keeps a trace of its actions and console, and
+    its screenshots); given, the trace is Playwright's whole one."""
+    given = any(arg == "--tracing" or arg.startswith("--tracing=") for arg in config.invocation_params.args)
+    return (str(config.getoption("tracing")), True) if given else ("retain-on-failure", False)

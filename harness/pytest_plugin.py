@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import Playwright
@@ -24,14 +24,26 @@ from harness.faults.shaper import NetworkShaper
 from harness.paths import scenarios_dir
 from harness.pool import BrowserPool
 from harness.processes import adopt_orphans, end_children, owns
-from harness.pytest_app import add_app_options, app_mode, app_skip_reason, install_real_sdks, serve_app
-from harness.pytest_results import flaky_variants, run_summaries, write_last_results
+from harness.pytest_app import (
+    add_app_options,
+    app_mode,
+    app_skip_reason,
+    discard_early_service,
+    install_real_sdks,
+    serve_app,
+    session_service,
+    start_service_early,
+    tracing_mode,
+)
+from harness.pytest_results import repeat_lines, run_summaries, write_last_results
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
 from harness.scenario.names import UnknownScenarioName, collection_paths, find_scenarios, shadowed
 from harness.sdk_packages import is_real, sdk_value
-from harness.service.server import SessionService
+
+if TYPE_CHECKING:
+    from harness.service.server import SessionService
 
 REQUESTED = pytest.StashKey[dict[Path, int]]()  # the files asked for, each with its place in the order asked
 APP = pytest.StashKey[AppMode | None]()
@@ -148,6 +160,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config: pytest.Config) -> None:
+    discard_early_service(config)
     if owns(config):
         end_children()
 
@@ -174,6 +187,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: its order is the order items are handed out
         # Grouped by file: a test module (whose fixtures its tests may share), or a scenario and its variants.
         items[:] = timings.longest_first(items, _timing_key, _estimate, lambda item: str(item.path))
+    if any(isinstance(item, ScenarioItem) for item in items):
+        start_service_early(config)  # its start overlaps Playwright's (pytest_app.EarlyService)
 
 
 def _timing_key(item: pytest.Item) -> str:
@@ -273,7 +288,7 @@ class HarnessRuntime:
 
 @pytest.fixture(scope="session")
 def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iterator[HarnessRuntime]:
-    service = SessionService().start()
+    service = session_service(pytestconfig)
     pool = BrowserPool(
         playwright,
         pytestconfig.getoption("browser_executable"),
@@ -330,15 +345,6 @@ def run_scenario(harness_runtime: HarnessRuntime, request: pytest.FixtureRequest
         artifacts.write_summary(summarise(item, run) | {"outcome": outcome, "message": message})
 
 
-def tracing_mode(config: pytest.Config) -> tuple[str, bool]:
-    """pytest-playwright's --tracing, and whether its traces hold DOM snapshots and a screencast.
-
-    Not given: retain-on-failure, lean (a failing run keeps a trace of its actions and console, and
-    its screenshots); given, the trace is Playwright's whole one."""
-    given = any(arg == "--tracing" or arg.startswith("--tracing=") for arg in config.invocation_params.args)
-    return (str(config.getoption("tracing")), True) if given else ("retain-on-failure", False)
-
-
 def summarise(item: ScenarioItem, run: ScenarioRun) -> dict[str, Any]:
     return {
         "nodeid": item.nodeid,
@@ -375,18 +381,10 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     outcomes: dict[str, list[str]] = {}
     for nodeid, (outcome, _) in reports.items():
         outcomes.setdefault(REPEAT_SUFFIX.sub("]", nodeid), []).append(outcome)
-    repeat = max(1, int(config.getoption("repeat")))
-    if repeat > 1:
-        flaky = flaky_variants(outcomes)
+    if (repeat := max(1, int(config.getoption("repeat")))) > 1:
         terminalreporter.section("scenario repeat")
-        if not flaky:
-            total = sum(len(seen) for seen in outcomes.values())
-            terminalreporter.write_line(
-                f"--repeat: no scenario changed outcome ({len(outcomes)} scenarios, {total} runs, up to {repeat} each)"
-            )
-        for variant, seen in sorted(flaky.items()):
-            counts = ", ".join(f"{seen.count(o)} {o}" for o in sorted(set(seen)))
-            terminalreporter.write_line(f"FLAKY {variant}: {counts}")
+        for line in repeat_lines(outcomes, repeat):
+            terminalreporter.write_line(line)
     write_last_results(Path(config.getoption("output")), reports)
     if not hasattr(config, "workerinput"):
         timings.record(TIMINGS)

@@ -39,3 +39,15 @@ def write_last_results(output: Path, reports: dict[str, tuple[str, str]]) -> Non
 def flaky_variants(outcomes: dict[str, list[str]]) -> dict[str, list[str]]:
     """The scenario variants (scenario, browser, SDK) whose outcome changed between --repeat runs."""
     return {variant: seen for variant, seen in outcomes.items() if len(set(seen)) > 1}
+
+
+def repeat_lines(outcomes: dict[str, list[str]], repeat: int) -> list[str]:
+    """The --repeat section: that no scenario changed outcome, or each one that did."""
+    flaky = flaky_variants(outcomes)
+    if not flaky:
+        total = sum(len(seen) for seen in outcomes.values())
+        return [f"--repeat: no scenario changed outcome ({len(outcomes)} scenarios, {total} runs, up to {repeat} each)"]
+    return [
+        f"FLAKY {variant}: {', '.join(f'{seen.count(o)} {o}' for o in sorted(set(seen)))}"
+        for variant, seen in sorted(flaky.items())
+    ]

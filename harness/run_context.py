@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from harness.app_mode import AppMode
@@ -12,7 +13,9 @@ from harness.artifacts import Artifacts
 from harness.faults.shaper import NetworkShaper
 from harness.pool import BrowserPool
 from harness.scenario.model import Scenario
-from harness.service.server import SessionService
+
+if TYPE_CHECKING:  # the service (and its web server) is imported only by what starts it (pytest_app, cli)
+    from harness.service.server import SessionService
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,16 +1,23 @@
-"""Shared fixtures: pytester for the plugin tests; a browser world on a plain page for fault tests."""
+"""Shared fixtures: pytester for the plugin tests; a browser world on a plain page for fault tests.
+
+What the fixtures need is imported when they run: pytest loads this file for a `pytest --scenario NAME` run in
+this repository too (through testpaths), and such a run needs none of it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-from browser_world import BrowserWorld
-from playwright.sync_api import Playwright
 
-from harness.faults.shaper import NetworkShaper
-from harness.pool import BrowserPool
-from harness.service.server import SessionService
+if TYPE_CHECKING:
+    from browser_world import BrowserWorld
+    from playwright.sync_api import Playwright
+
+    from harness.faults.shaper import NetworkShaper
+    from harness.pool import BrowserPool
+    from harness.service.server import SessionService
 
 pytest_plugins = ["pytester"]
 
@@ -23,6 +30,8 @@ def own_timings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
 
 @pytest.fixture(scope="session")
 def service() -> Iterator[SessionService]:
+    from harness.service.server import SessionService
+
     running = SessionService().start()
     yield running
     running.stop()
@@ -30,6 +39,8 @@ def service() -> Iterator[SessionService]:
 
 @pytest.fixture(scope="session")
 def pool(playwright: Playwright) -> Iterator[BrowserPool]:
+    from harness.pool import BrowserPool
+
     browsers = BrowserPool(playwright, None, headless=True)
     yield browsers
     browsers.close()
@@ -37,6 +48,8 @@ def pool(playwright: Playwright) -> Iterator[BrowserPool]:
 
 @pytest.fixture(scope="session")
 def shaper() -> Iterator[NetworkShaper]:
+    from harness.faults.shaper import NetworkShaper
+
     paths = NetworkShaper()
     yield paths
     paths.stop()
@@ -44,6 +57,8 @@ def shaper() -> Iterator[NetworkShaper]:
 
 @pytest.fixture
 def world(pool: BrowserPool, service: SessionService, shaper: NetworkShaper) -> Iterator[BrowserWorld]:
+    from browser_world import BrowserWorld
+
     maker = BrowserWorld(pool, service, shaper)
     yield maker
     for participant in maker.opened:

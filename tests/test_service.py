@@ -15,6 +15,7 @@ import jwt
 import pytest
 
 from harness.errors import HarnessError
+from harness.pytest_app import EarlyService
 from harness.service.jwt_rules import EXPIRED, VERIFY_FAILED, verify_token
 from harness.service.rooms import JoinRefused, Rooms
 from harness.service.server import Credentials, SessionService
@@ -533,3 +534,17 @@ def test_a_move_rejoins_into_the_room_its_socket_names_and_everyone_hears_where(
     assert roster == ["alice", "bob"], "the roster is the whole session's (one list for the main session and rooms)"
     assert (heard["feature"], heard["state"], heard["from"]["displayName"]) == ("subsession", {key: room_id}, "bob")
     assert returned["features"]["subsession"][key] == "" and heard_back["state"] == {key: ""}
+
+
+def test_the_service_started_early_is_the_one_taken_and_one_nobody_takes_is_stopped() -> None:
+    taken = EarlyService().take()
+    try:
+        with urllib.request.urlopen(taken.sessions_url, timeout=5) as response:
+            assert response.status == 200
+    finally:
+        taken.stop()
+    early = EarlyService()
+    early.discard()
+    assert early._done.is_set() and early._service is not None
+    with pytest.raises(OSError):
+        urllib.request.urlopen(early._service.sessions_url, timeout=5)

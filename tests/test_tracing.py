@@ -11,7 +11,7 @@ import pytest
 
 from harness.artifacts import Artifacts
 from harness.pool import BrowserPool
-from harness.pytest_plugin import tracing_mode
+from harness.pytest_app import tracing_mode
 
 
 class Tracing:

@@ -22,13 +22,13 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from harness.paths import web_dir
+from harness.paths import ISOLATED_QUERY, web_dir
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ISOLATION_HEADERS = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "credentialless"}
-# The sample app's page asked with this query is served with ISOLATION_HEADERS (a scenario's
+# The sample app's page asked with ISOLATED_QUERY is served with ISOLATION_HEADERS (a scenario's
 # `page: cross-origin-isolated`): the page decides isolation, its same-origin modules and workers follow it.
-ISOLATED_QUERY = "isolated=1"
+_ISOLATED_KEY, _ISOLATED_VALUE = ISOLATED_QUERY.split("=")
 PREFLIGHT_MAX_AGE = "600"
 
 
@@ -115,5 +115,5 @@ async def isolation_headers(request: web.Request, response: web.StreamResponse) 
 
 async def isolated_app_page(request: web.Request, response: web.StreamResponse) -> None:
     """The sample app's page, asked with ISOLATED_QUERY: cross-origin isolated."""
-    if request.path.startswith("/app/") and request.query.get("isolated") == "1":
+    if request.path.startswith("/app/") and request.query.get(_ISOLATED_KEY) == _ISOLATED_VALUE:
         response.headers.update(ISOLATION_HEADERS)

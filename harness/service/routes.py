@@ -27,11 +27,12 @@ from harness.paths import web_dir
 from harness.sdk_packages import dist_dir
 from harness.service import live, media
 from harness.service.bundle import BundleError, cached_umd
+from harness.service.credentials import Credentials
 from harness.service.jwt_rules import verify_token
 from harness.service.origins import AppFiles, isolated_app_page, isolation_headers
 from harness.service.protocol import SessionProtocol
 from harness.service.rooms import JoinRefused, Member, Room
-from harness.service.state import Credentials, ServiceState
+from harness.service.state import ServiceState
 from harness.service.tokens import mint_token
 
 

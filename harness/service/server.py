@@ -25,11 +25,12 @@ from harness.errors import HarnessError
 from harness.loop_thread import LoopThread, LoopTimeout
 from harness.sdk_packages import package_dir, pinned
 from harness.service.accounts import account_settings, checked_settings
+from harness.service.credentials import Credentials
 from harness.service.origins import normal_origin
 from harness.service.protocol import SessionProtocol
 from harness.service.routes import build_app, build_app_origin
 from harness.service.rtmp import StandIns
-from harness.service.state import Credentials, ServiceState
+from harness.service.state import ServiceState
 
 __all__ = ["Credentials", "ServiceState", "SessionService", "serve_forever"]
 

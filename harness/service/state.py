@@ -11,15 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
+from harness.service.credentials import Credentials
 from harness.service.origins import OriginPolicy
 from harness.service.rooms import Rooms
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    key: str
-    secret: str
-    account: str = "default"
 
 
 @dataclass

@@ -7,8 +7,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from harness.faults import permissions, system
 from harness.participant import ParticipantPage
+from harness.paths import ISOLATED_QUERY
 from harness.scenario.model import Step
-from harness.service.origins import ISOLATED_QUERY
 from harness.steps.run import DEFAULT_EVENT_WAIT, PAGE_READY_WAIT, Run
 
 

@@ -15,7 +15,7 @@ from harness.errors import ScenarioFailure
 from harness.participant import ParticipantPage
 from harness.run_context import RunContext
 from harness.scenario.model import Scenario, Step
-from harness.service.server import Credentials
+from harness.service.credentials import Credentials
 
 T = TypeVar("T")
 # How long a step waits when it names no `within` (seconds); the scenario's timeout bounds every wait too.
