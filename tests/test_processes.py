@@ -135,3 +135,19 @@ def test_only_the_first_run_in_a_process_owns_the_cleanup() -> None:
     nested = object()
     assert adopt_orphans(nested) is False  # already owned by this process's own pytest run
     assert not owns(nested)
+
+
+def test_playwrights_driver_keeps_its_compiled_code_in_the_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from harness.paths import cache_node_compilation
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("NODE_COMPILE_CACHE", raising=False)
+    cache_node_compilation()
+    start_driver = "from playwright.sync_api import sync_playwright\nwith sync_playwright():\n    pass"
+    subprocess.run([sys.executable, "-c", start_driver], check=True, timeout=60)  # in a process of its own
+    assert any((tmp_path / "zoom-videosdk-harness" / "node-compile-cache").rglob("*"))
+    monkeypatch.setenv("NODE_COMPILE_CACHE", str(tmp_path / "theirs"))
+    cache_node_compilation()
+    assert os.environ["NODE_COMPILE_CACHE"] == str(tmp_path / "theirs")  # the user's own setting is kept
