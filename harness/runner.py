@@ -118,7 +118,12 @@ class ScenarioRun:
 
     def finish(self, failed: bool) -> None:
         for participant in self.participants.values():
-            participant.drain()
+            # A passing run's last round trips (the check for unexpected errors, the capture guard's) brought
+            # the records along; a failing one may have stopped anywhere, and its timeline is what is read.
+            if failed:
+                participant.drain()
+            else:
+                participant.refresh()
         service_log = self.ctx.service.log_since(self.log_start)
         self.ctx.artifacts.write_run(RunOutput(list(self.participants.values()), service_log, failed))
         for participant in self.participants.values():
@@ -135,7 +140,7 @@ class ScenarioRun:
             if participant.page is None:
                 continue
             try:
-                asked = participant.page.evaluate(f"() => window.{GUARD_FLAG} || null")
+                asked = participant.evaluate_draining(f"() => window.{GUARD_FLAG} || null")
             except PlaywrightError:
                 asked = None  # a page that crashed or closed: its console still says
             asked = asked or next((line for line in participant.console if GUARD_FLAG in line), None)

@@ -34,7 +34,9 @@ def ready_state(run: Run, participant: ParticipantPage) -> str | None:
     (gesture-free when nobody may have interacted with the page). Not Playwright's selector wait: its first use
     in a document compiles Playwright's injected script there, a third of what loading the app again in a kept context
     cost the renderer (measured: 42 ms of a renderer's CPU a document on the headless shell)."""
-    state: str | None = run.poll(participant, lambda: _data_ready(participant), PAGE_READY_WAIT)
+    state = _data_ready(participant)  # set by the page's load as a rule: then one round trip
+    if state is None:
+        state = run.poll(participant, lambda: _data_ready(participant), PAGE_READY_WAIT)
     if state is None:
         raise PlaywrightError(f"the app's page did not set body[data-ready] within {PAGE_READY_WAIT:g}s")
     return state
