@@ -38,6 +38,15 @@ class RunOutput:
     failed: bool
 
 
+def _next_chunk(context: BrowserContext) -> bool:
+    """A new chunk of the trace the context's last participant left running; False when none was running."""
+    try:
+        context.tracing.start_chunk()
+    except PlaywrightError:
+        return False
+    return True
+
+
 def _without_call_stacks(context: BrowserContext) -> None:
     """A lean trace records no call stacks. While any context traces, Playwright's client sends the Python stack of
     every call to its driver, to be saved as the trace's `trace.stacks` (the viewer's Source tab): over the catalog
@@ -72,31 +81,36 @@ class Artifacts:
         self.trace_detail = trace_detail
         self.problems: list[str] = []
 
-    def start_trace(self, context: BrowserContext, *, snapshots: bool = True) -> None:
+    def start_trace(self, context: BrowserContext, *, snapshots: bool = True, going: bool = False) -> None:
         """`snapshots=False` for a page nobody may have interacted with: Playwright takes DOM snapshots through
-        its evaluate, which counts as a user gesture in Chromium (measured)."""
+        its evaluate, which counts as a user gesture in Chromium (measured). `going`: a kept context, whose trace
+        the last participant left running (`stop_trace(going_on=True)`); this participant's is a new chunk of it."""
         if self.tracing == "off":
             return
         try:
-            context.tracing.start(screenshots=self.trace_detail, snapshots=self.trace_detail and snapshots)
+            if not (going and _next_chunk(context)):
+                context.tracing.start(screenshots=self.trace_detail, snapshots=self.trace_detail and snapshots)
         except PlaywrightError as error:
             self.report(f"could not start the Playwright trace: {str(error).splitlines()[0]}")
             return
         if not self.trace_detail:
             _without_call_stacks(context)
 
-    def stop_trace(self, context: BrowserContext, participant: str, failed: bool) -> bool:
+    def stop_trace(self, context: BrowserContext, participant: str, failed: bool, *, going_on: bool = False) -> bool:
         """Keep the trace as trace-<participant>.zip (open it with `playwright show-trace`) when asked to. False
-        when the trace could not be stopped (the context may still be tracing)."""
+        when the trace could not be stopped (the context may still be tracing). `going_on`: the context may be
+        kept for another participant, so only this participant's chunk of the trace ends."""
         if self.tracing == "off":
             return True
         keep = self.folder is not None and (self.tracing == "on" or failed)
+        path = str(self.folder / f"trace-{participant}.zip") if keep and self.folder is not None else None
         try:
-            if keep and self.folder is not None:
+            if path is not None and self.folder is not None:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                context.tracing.stop(path=str(self.folder / f"trace-{participant}.zip"))
+            if going_on:
+                context.tracing.stop_chunk(path=path)
             else:
-                context.tracing.stop()
+                context.tracing.stop(path=path)
         except PlaywrightError as error:
             self.report(f"could not save the trace of {participant}: {str(error).splitlines()[0]}")
             return False

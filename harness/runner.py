@@ -127,8 +127,9 @@ class ScenarioRun:
         service_log = self.ctx.service.log_since(self.log_start)
         self.ctx.artifacts.write_run(RunOutput(list(self.participants.values()), service_log, failed))
         for participant in self.participants.values():
-            traced = self.ctx.artifacts.stop_trace(participant.context, participant.name, failed)
-            page = participant.hand_back() if participant.layout is not None and traced and not failed else None
+            may_keep = participant.layout is not None and not failed
+            traced = self.ctx.artifacts.stop_trace(participant.context, participant.name, failed, going_on=may_keep)
+            page = participant.hand_back() if may_keep and traced else None
             if page is None or not self.ctx.pool.spares.keep(
                 participant.layout, participant.context, page, self.ctx.page_origin
             ):
@@ -211,7 +212,7 @@ class ScenarioRun:
                 layout=layout,
             )
             context.set_default_timeout(10_000)
-            self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free)
+            self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free, going=spare is not None)
             if not spare:  # a kept context has its layout's init scripts in place
                 context.add_init_script(probe)
                 prepare_context(participant, plan, self.ctx.sdk.assets_path)

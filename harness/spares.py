@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import weakref
 from collections.abc import Hashable
 
-from playwright.sync_api import BrowserContext, Error, Page
+from playwright.sync_api import BrowserContext, CDPSession, Error, Page
 
 from harness.watchdog import Watchdog, end_page_processes
 
@@ -42,6 +43,10 @@ class SpareContexts:
         self.enabled = reuse_enabled() if enabled is None else enabled
         self.kept: list[tuple[Hashable, BrowserContext, Page]] = []  # with their layouts, the least recently kept first
         self.reused = 0  # how many participants got a kept context (the tests read it)
+        # Per kept page, kept with it while it serves participants: the DevTools session that clears its origin's
+        # storage (attached once, not for each tidying), and that the page stays subscribed to console messages
+        # (a participant's listener coming and going would subscribe and unsubscribe it each time).
+        self.sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
 
     def take(self, layout: Hashable) -> Spare | None:
         """The most recently kept context of this layout that is still alive, or None."""
@@ -67,11 +72,10 @@ class SpareContexts:
             with watchdog:
                 page.goto("about:blank", timeout=TIDY_WITHIN_MS)
                 context.clear_cookies()  # every host's, beside the origin's storage below
-                session = context.new_cdp_session(page)
-                try:
-                    session.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
-                finally:
-                    session.detach()
+                if page not in self.sessions:
+                    self.sessions[page] = context.new_cdp_session(page)
+                    page.on("console", _ignored)
+                self.sessions[page].send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         except Error:
             return False
         if watchdog.fired:
@@ -97,6 +101,10 @@ def _alive(context: BrowserContext, page: Page) -> bool:
         return page.evaluate("() => true") is True
     except Error:
         return False
+
+
+def _ignored(_: object) -> None:
+    """A kept page's own console listener: the participant's (participant.py) comes and goes over it."""
 
 
 def _close(context: BrowserContext) -> None:

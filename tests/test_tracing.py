@@ -69,3 +69,32 @@ def test_a_lean_trace_keeps_the_actions_without_their_call_stacks(
     with zipfile.ZipFile(tmp_path / "t" / "trace-alice.zip") as trace:
         assert "evaluateExpression" in trace.read("trace.trace").decode()
         assert ("trace.stacks" in trace.namelist()) is detail
+
+
+def test_a_kept_contexts_trace_runs_on_and_each_participant_gets_its_own_chunk(
+    tmp_path: Path, pool: BrowserPool
+) -> None:
+    context = pool.get("chromium", (), light=True).new_context()
+    fresh = pool.get("chromium", (), light=True).new_context()
+    try:
+        artifacts = Artifacts(tmp_path, "t", tracing="retain-on-failure", trace_detail=False)
+        artifacts.start_trace(context)
+        page = context.new_page()
+        page.evaluate("() => 'alice was here'")
+        assert artifacts.stop_trace(context, "alice", failed=False, going_on=True)
+        artifacts.start_trace(context, going=True)
+        page.evaluate("() => 'bob was here'")
+        assert artifacts.stop_trace(context, "bob", failed=True, going_on=True)
+        artifacts.start_trace(fresh, going=True)  # said to be going on, but not tracing: a new trace starts
+        fresh.new_page().evaluate("() => 'carol was here'")
+        assert artifacts.stop_trace(fresh, "carol", failed=True)
+    finally:
+        context.close()
+        fresh.close()
+    folder = tmp_path / "t"
+    assert sorted(path.name for path in folder.iterdir()) == ["trace-bob.zip", "trace-carol.zip"]
+    with zipfile.ZipFile(folder / "trace-bob.zip") as trace:
+        actions = trace.read("trace.trace").decode()
+        assert "bob was here" in actions and "alice was here" not in actions
+    with zipfile.ZipFile(folder / "trace-carol.zip") as trace:
+        assert "carol was here" in trace.read("trace.trace").decode()
