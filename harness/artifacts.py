@@ -83,12 +83,13 @@ class Artifacts:
 
     def start_trace(self, context: BrowserContext, *, snapshots: bool = True, going: bool = False) -> None:
         """`snapshots=False` for a page nobody may have interacted with: Playwright takes DOM snapshots through
-        its evaluate, which counts as a user gesture in Chromium (measured). `going`: a kept context, whose trace
-        the last participant left running (`stop_trace(going_on=True)`); this participant's is a new chunk of it."""
+        its evaluate, which counts as a user gesture in Chromium (measured). `going`: a kept context, whose lean
+        trace the last participant left running (`stop_trace(going_on=True)`); this participant's is a new chunk of
+        it. A whole trace starts afresh: its network recording would run on from chunk to chunk."""
         if self.tracing == "off":
             return
         try:
-            if not (going and _next_chunk(context)):
+            if not (going and not self.trace_detail and _next_chunk(context)):
                 context.tracing.start(screenshots=self.trace_detail, snapshots=self.trace_detail and snapshots)
         except PlaywrightError as error:
             self.report(f"could not start the Playwright trace: {str(error).splitlines()[0]}")
@@ -99,15 +100,15 @@ class Artifacts:
     def stop_trace(self, context: BrowserContext, participant: str, failed: bool, *, going_on: bool = False) -> bool:
         """Keep the trace as trace-<participant>.zip (open it with `playwright show-trace`) when asked to. False
         when the trace could not be stopped (the context may still be tracing). `going_on`: the context may be
-        kept for another participant, so only this participant's chunk of the trace ends."""
+        kept for another participant, so only this participant's chunk of a lean trace ends."""
         if self.tracing == "off":
             return True
         keep = self.folder is not None and (self.tracing == "on" or failed)
-        path = str(self.folder / f"trace-{participant}.zip") if keep and self.folder is not None else None
+        path = self.folder / f"trace-{participant}.zip" if keep and self.folder is not None else None
         try:
-            if path is not None and self.folder is not None:
-                self.folder.mkdir(parents=True, exist_ok=True)
-            if going_on:
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            if going_on and not self.trace_detail:
                 context.tracing.stop_chunk(path=path)
             else:
                 context.tracing.stop(path=path)

@@ -23,9 +23,9 @@ SERVICE_START_WAIT = 30.0  # the service's own start is bounded (15 s); this bou
 
 
 class EarlyService:
-    """The session service, imported and started in a thread of its own as soon as the run knows it has
-    scenarios to run, so that its web server's import and its start overlap Playwright starting its driver
-    (a cold run waits for both before its first scenario)."""
+    """The session service, imported and started in a thread of its own as soon as the first scenario sets up,
+    so that its web server's import and its start overlap Playwright starting its driver (a cold run waits for
+    both before its first scenario). A process that runs no scenario starts none."""
 
     def __init__(self) -> None:
         self._done = threading.Event()
@@ -36,9 +36,7 @@ class EarlyService:
 
     def _start(self) -> None:
         try:
-            from harness.service.server import SessionService  # here, in this thread: its import is the cost
-
-            self._service = SessionService().start()
+            self._service = _start_service()  # in this thread: its import is the cost
         except BaseException as error:  # raised again in the fixture that takes the service
             self._error = error
         finally:
@@ -62,16 +60,23 @@ class EarlyService:
 EARLY_SERVICE = pytest.StashKey[EarlyService]()
 
 
-def start_service_early(config: pytest.Config) -> None:
-    if EARLY_SERVICE not in config.stash and not config.getoption("collectonly"):
-        config.stash[EARLY_SERVICE] = EarlyService()
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A scenario about to set up, before its fixtures: the session service starts (once) while they start
+    Playwright. The plugin imports this hook, so pytest finds it there."""
+    if item.get_closest_marker("scenario") is not None and EARLY_SERVICE not in item.config.stash:
+        item.config.stash[EARLY_SERVICE] = EarlyService()
 
 
 def session_service(config: pytest.Config) -> SessionService:
     """The service started early, else one started now."""
     if EARLY_SERVICE in config.stash:
         return config.stash[EARLY_SERVICE].take()
-    from harness.service.server import SessionService
+    return _start_service()
+
+
+def _start_service() -> SessionService:
+    from harness.service.server import SessionService  # its web server is imported only by a run that needs it
 
     return SessionService().start()
 

@@ -32,8 +32,10 @@ from harness.pytest_app import (
     install_real_sdks,
     serve_app,
     session_service,
-    start_service_early,
     tracing_mode,
+)
+from harness.pytest_app import (
+    pytest_runtest_setup as pytest_runtest_setup,  # a hook: pytest finds it here (pytest_app.EarlyService)
 )
 from harness.pytest_results import repeat_lines, run_summaries, write_last_results
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
@@ -188,8 +190,6 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: its order is the order items are handed out
         # Grouped by file: a test module (whose fixtures its tests may share), or a scenario and its variants.
         items[:] = timings.longest_first(items, _timing_key, _estimate, lambda item: str(item.path))
-    if any(isinstance(item, ScenarioItem) for item in items):
-        start_service_early(config)  # its start overlaps Playwright's (pytest_app.EarlyService)
 
 
 def _timing_key(item: pytest.Item) -> str:
@@ -290,21 +290,22 @@ class HarnessRuntime:
 @pytest.fixture(scope="session")
 def harness_runtime(playwright: Playwright, pytestconfig: pytest.Config) -> Iterator[HarnessRuntime]:
     service = session_service(pytestconfig)
-    pool = BrowserPool(
-        playwright,
-        pytestconfig.getoption("browser_executable"),
-        headless=not pytestconfig.getoption("headed"),
-        connect=pytestconfig.getoption("connect"),
-        probe_url=f"{service.base_url}/pages/blank.html",
-    )
-    shaper = NetworkShaper()
-    app = pytestconfig.stash[APP]
     try:
-        app_origin = serve_app(service, app)
-        yield HarnessRuntime(service, pool, shaper, app, app_origin)
+        pool = BrowserPool(
+            playwright,
+            pytestconfig.getoption("browser_executable"),
+            headless=not pytestconfig.getoption("headed"),
+            connect=pytestconfig.getoption("connect"),
+            probe_url=f"{service.base_url}/pages/blank.html",
+        )
+        shaper = NetworkShaper()
+        try:
+            app = pytestconfig.stash[APP]
+            yield HarnessRuntime(service, pool, shaper, app, serve_app(service, app))
+        finally:
+            pool.close()
+            shaper.stop()
     finally:
-        pool.close()
-        shaper.stop()
         service.stop()
 
 

@@ -313,6 +313,7 @@ class ScenarioRun:
 
     def page(self, participant: ParticipantPage) -> Page:
         assert participant.page is not None, "pages are opened before their first step"
+        participant.drained = False  # a round trip through the page itself brings no records along
         return participant.page
 
     def remaining(self) -> float:

@@ -159,18 +159,18 @@ def test_bad_options_are_one_line_before_anything_starts(
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
 
 
-JOIN = "timeout: 5s\nsteps:\n  - join: {topic: tiny, name: tina}\n  - call: stream.startAudio\n"
+JOIN = "timeout: 7s\nsteps:\n  - join: {topic: tiny, name: tina}\n  - call: stream.startAudio\n"
 
 
 NEVER_JOINS = [
     ("/* loads the SDK, never creates a client */",
-     "*tiny.yaml:4:5: your app (--app *) created no Video SDK client before the scenario's 5s timeout ran out: the SDK double loaded, but "
+     "*tiny.yaml:4:5: your app (--app *) created no Video SDK client before the scenario's 7s timeout ran out: the SDK double loaded, but "
      "nothing called ZoomVideo.createClient(), and window.zmClient is not set (--app-client names where*"),
     ("WebVideoSDK.default.createLocalAudioTrackz(); WebVideoSDK.default.createClient();",  # crashes at load
      "*expected your app to create a Video SDK client\n*observed: the page threw first: TypeError: "
      "WebVideoSDK.default.createLocalAudioTrackz is not a function"),
     ("WebVideoSDK.default.createClient().init('en-US', location.origin + '/lib');",
-     "*tiny.yaml:4:5: your app (--app *) created a client but did not call client.join before the scenario's 5s timeout ran out (its calls: "
+     "*tiny.yaml:4:5: your app (--app *) created a client but did not call client.join before the scenario's 7s timeout ran out (its calls: "
      "client.init); it must init and join by itself with what its URL gives it (--app-query 'topic={topic}')*"),
 ]  # fmt: skip
 
@@ -178,7 +178,7 @@ NEVER_JOINS = [
 def test_an_app_that_never_creates_a_client_or_never_joins_fails_in_one_line_within_the_timeout(
     pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
-    """Three apps, each in its own pytest process, run side by side: each mostly waits out the 5-s timeout."""
+    """Three apps, each in its own pytest process, run side by side: each mostly waits out the 7-s timeout."""
     started = []
     for index, (script, _) in enumerate(NEVER_JOINS):
         folder = tmp_path / f"app{index}"

@@ -3,11 +3,14 @@ checkpoint after the step asks the page again only when that round trip did not.
 
 from __future__ import annotations
 
+import itertools
+from types import SimpleNamespace
 from typing import Any
 
 from browser_world import BrowserWorld
 
 from harness.scenario.model import World
+from harness.steps.calls import sdk_call
 
 STUB = """() => { window.__harness = { records: [{kind: 'event', name: 'first'}],
                                       drain() { return this.records.splice(0, this.records.length); } }; }"""
@@ -34,3 +37,38 @@ def test_a_draining_round_trip_brings_the_records_and_saves_the_checkpoint_its_d
     participant.refresh()
     assert len(asked) == 3  # a plain round trip brought nothing: the checkpoint drains
     assert [r["name"] for r in participant.events()] == ["first", "second"]
+
+
+class OneCall:
+    """A participant whose page answers the first wait with `answers[0]`, the next with `answers[1]`..."""
+
+    def __init__(self, *answers: Any) -> None:
+        self.answers, self.asked, self.drained = list(answers), [], False
+
+    def evaluate_draining(self, expression: str, arg: Any = None) -> Any:
+        self.asked.append(arg)
+        return self.answers.pop(0)
+
+
+class Run:
+    def __init__(self) -> None:
+        self.call_ids = itertools.count(1)
+        self.call_steps: dict[int, int] = {}
+
+    def page(self, participant: Any) -> None:
+        participant.drained = False
+
+    def remaining(self) -> float:
+        return 30.0
+
+
+def test_a_call_is_started_by_the_round_trip_that_waits_for_it_and_never_started_again() -> None:
+    step = SimpleNamespace(within=None, index=3)
+    resolved = {"status": "resolved", "value": None}
+    at_once = OneCall(resolved)
+    assert sdk_call(Run(), at_once, step, "stream.startVideo", [])["status"] == "resolved"  # type: ignore[arg-type]
+    [(call_id, _, started)] = at_once.asked
+    assert started == [[call_id, "stream.startVideo", []]]
+    later = OneCall(None, resolved)  # still pending after the first wait: the second only waits
+    sdk_call(Run(), later, step, "stream.startAudio", [])  # type: ignore[arg-type]
+    assert [len(started) for _, _, started in later.asked] == [1, 0]

@@ -8,6 +8,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -15,7 +16,7 @@ import jwt
 import pytest
 
 from harness.errors import HarnessError
-from harness.pytest_app import EarlyService
+from harness.pytest_app import EARLY_SERVICE, EarlyService, discard_early_service, pytest_runtest_setup
 from harness.service.jwt_rules import EXPIRED, VERIFY_FAILED, verify_token
 from harness.service.rooms import JoinRefused, Rooms
 from harness.service.server import Credentials, SessionService
@@ -546,5 +547,22 @@ def test_the_service_started_early_is_the_one_taken_and_one_nobody_takes_is_stop
     early = EarlyService()
     early.discard()
     assert early._done.is_set() and early._service is not None
+    with pytest.raises(OSError):
+        urllib.request.urlopen(early._service.sessions_url, timeout=5)
+
+
+def test_only_a_scenario_about_to_set_up_starts_the_service_early() -> None:
+    def item(marker: str | None, config: Any) -> Any:
+        return SimpleNamespace(get_closest_marker=lambda name: name if name == marker else None, config=config)
+
+    config = SimpleNamespace(stash=pytest.Stash())
+    pytest_runtest_setup(item(None, config))  # a plain test
+    assert EARLY_SERVICE not in config.stash
+    pytest_runtest_setup(item("scenario", config))
+    early = config.stash[EARLY_SERVICE]
+    pytest_runtest_setup(item("scenario", config))  # the next scenario: still the one service
+    assert config.stash[EARLY_SERVICE] is early
+    discard_early_service(config)  # nobody took it: stopped at the session's end
+    assert early._service is not None
     with pytest.raises(OSError):
         urllib.request.urlopen(early._service.sessions_url, timeout=5)

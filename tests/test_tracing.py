@@ -12,6 +12,7 @@ import pytest
 from harness.artifacts import Artifacts
 from harness.pool import BrowserPool
 from harness.pytest_app import tracing_mode
+from harness.service.server import SessionService
 
 
 class Tracing:
@@ -64,6 +65,7 @@ def test_a_lean_trace_keeps_the_actions_without_their_call_stacks(
         artifacts.start_trace(context)
         context.new_page().evaluate("1 + 1")
         assert artifacts.stop_trace(context, "alice", failed=True)
+        assert stacks_counted(context) == 0
     finally:
         context.close()
     with zipfile.ZipFile(tmp_path / "t" / "trace-alice.zip") as trace:
@@ -71,23 +73,33 @@ def test_a_lean_trace_keeps_the_actions_without_their_call_stacks(
         assert ("trace.stacks" in trace.namelist()) is detail
 
 
+def stacks_counted(context: Any) -> int:
+    """How many traces Playwright's client collects call stacks for (the count a lean trace gives back)."""
+    return int(context.tracing._impl_obj._connection._tracing_count)
+
+
+@pytest.mark.parametrize("detail", [False, True])
 def test_a_kept_contexts_trace_runs_on_and_each_participant_gets_its_own_chunk(
-    tmp_path: Path, pool: BrowserPool
+    tmp_path: Path, pool: BrowserPool, service: SessionService, detail: bool
 ) -> None:
+    """A lean trace runs on as chunks; a whole one starts afresh (its network recording would run on)."""
     context = pool.get("chromium", (), light=True).new_context()
     fresh = pool.get("chromium", (), light=True).new_context()
     try:
-        artifacts = Artifacts(tmp_path, "t", tracing="retain-on-failure", trace_detail=False)
+        artifacts = Artifacts(tmp_path, "t", tracing="retain-on-failure", trace_detail=detail)
         artifacts.start_trace(context)
         page = context.new_page()
+        page.goto(f"{service.base_url}/pages/blank.html?alice")
         page.evaluate("() => 'alice was here'")
         assert artifacts.stop_trace(context, "alice", failed=False, going_on=True)
         artifacts.start_trace(context, going=True)
         page.evaluate("() => 'bob was here'")
         assert artifacts.stop_trace(context, "bob", failed=True, going_on=True)
+        assert stacks_counted(context) == 0
         artifacts.start_trace(fresh, going=True)  # said to be going on, but not tracing: a new trace starts
         fresh.new_page().evaluate("() => 'carol was here'")
         assert artifacts.stop_trace(fresh, "carol", failed=True)
+        assert stacks_counted(fresh) == 0
     finally:
         context.close()
         fresh.close()
@@ -96,5 +108,6 @@ def test_a_kept_contexts_trace_runs_on_and_each_participant_gets_its_own_chunk(
     with zipfile.ZipFile(folder / "trace-bob.zip") as trace:
         actions = trace.read("trace.trace").decode()
         assert "bob was here" in actions and "alice was here" not in actions
+        assert "alice" not in (trace.read("trace.network").decode() if "trace.network" in trace.namelist() else "")
     with zipfile.ZipFile(folder / "trace-carol.zip") as trace:
         assert "carol was here" in trace.read("trace.trace").decode()
