@@ -103,8 +103,8 @@ class Artifacts:
         kept for another participant, so only this participant's chunk of a lean trace ends."""
         if self.tracing == "off":
             return True
-        keep = self.folder is not None and (self.tracing == "on" or failed)
-        path = self.folder / f"trace-{participant}.zip" if keep and self.folder is not None else None
+        kept = self.tracing == "on" or failed
+        path = self.folder / f"trace-{participant}.zip" if self.folder is not None and kept else None
         try:
             if path is not None:
                 path.parent.mkdir(parents=True, exist_ok=True)
