@@ -95,7 +95,8 @@ class BrowserPool:
         `light`: Chromium's headless shell, when there is one."""
         signature = self._signature(browser, extra_args, firefox_prefs)
         if light and browser == "chromium" and self.headless_shell():
-            signature = replace(signature, light=True)
+            # The shell always gets the fake picker, so a world that asks for it too shares the same shell.
+            signature = replace(signature, light=True, args=tuple(sorted({*signature.args, *SHELL_ARGS})))
         if self.connect:
             return self._remote(browser, signature)
         current = self.browsers.get(signature)
@@ -149,7 +150,7 @@ class BrowserPool:
                 executable_path=self.headless_shell() if signature.light else found.executable,
                 channel=channel,
                 headless=self.headless,
-                args=[*CHROMIUM_ARGS, *signature.args, *(SHELL_ARGS if signature.light else ())],
+                args=[*CHROMIUM_ARGS, *signature.args],
                 timeout=30_000,
             )
         except Error as error:

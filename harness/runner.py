@@ -17,6 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from harness.artifacts import RunOutput
+from harness.browsers import SHELL_ARGS
 from harness.durations import format_duration
 from harness.errors import ScenarioFailure, ScenarioSkip
 from harness.expectations import show_error, step_header
@@ -238,7 +239,8 @@ class ScenarioRun:
             return None
         if not plan.page_only:
             return None
-        return (*context, plan.launch_args, plan.permissions, plan.init_scripts)
+        # The shell gets its fake picker whether or not the world asks for it (pool.py): one launch, one layout.
+        return (*context, frozenset({*plan.launch_args, *SHELL_ARGS}), plan.permissions, plan.init_scripts)
 
     def faults_of(self, name: str) -> list[World]:
         """The worlds of the fault steps acting as this participant."""

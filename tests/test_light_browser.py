@@ -134,3 +134,27 @@ def test_playwright_s_own_chromium_is_launched_as_its_full_build(monkeypatch: py
     monkeypatch.setattr(pool, "found", lambda: SYSTEM)
     pool.get("chromium", ("--mute-audio",))
     assert fake.launches[-1]["channel"] is None and fake.launches[-1]["executable_path"] == SYSTEM.executable
+
+
+def test_a_world_that_asks_for_the_fake_picker_shares_the_shell_of_one_that_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The shell always runs with the fake picker, so asking for it again must not launch a second shell.
+    from harness.pool import BrowserPool
+
+    class Connected(FakeChromium):
+        def launch(self, **options: object) -> object:
+            self.launches.append(options)
+            return type("B", (), {"is_connected": lambda self: True})()
+
+    fake = Connected()
+    pool = BrowserPool(type("P", (), {"chromium": fake})(), None, headless=True)  # type: ignore[arg-type]
+    monkeypatch.setattr(pool, "found", lambda: SYSTEM)
+    monkeypatch.setattr(pool, "headless_shell", lambda: "/usr/lib/chromium/chromium-headless-shell")
+    plain = pool.get("chromium", ("--use-fake-device-for-media-stream",), light=True)
+    picker = pool.get("chromium", ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"), light=True)
+    assert picker is plain and len(fake.launches) == 1
+    args = fake.launches[0]["args"]
+    assert isinstance(args, list) and args.count("--use-fake-ui-for-media-stream") == 1
+    full = pool.get("chromium", ("--use-fake-device-for-media-stream",))
+    assert full is not plain and "--use-fake-ui-for-media-stream" not in fake.launches[1]["args"]  # type: ignore[operator]
