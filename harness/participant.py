@@ -10,12 +10,15 @@ import json
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import BrowserContext, CDPSession, ConsoleMessage, Error, Page
 
 from harness.faults.context_plan import ContextPlan
 from harness.faults.network import NetworkController
+
+if TYPE_CHECKING:
+    from harness.spares import Scripts
 
 PAGE_CRASHED = "the page crashed"  # the page error a crash leaves (hand_back reads it)
 FIREFOX_SOCKET_FAILURE = "Firefox can\u2019t establish a connection to the server at ws"
@@ -55,6 +58,7 @@ class ParticipantPage:
     app: AppPage | None = None  # app mode only
     spare_page: Page | None = None  # the page of a kept context (harness/spares.py), used by the first new_page
     layout: Hashable | None = None  # what its context is made of, when a kept one may serve it (harness/spares.py)
+    scripts: Scripts = ()  # the world's init scripts in its context, which a kept context swaps (harness/spares.py)
     drained: bool = False  # the last round trip into the page brought the probe's new records along
 
     def new_page(self) -> Page:

@@ -132,7 +132,7 @@ class ScenarioRun:
             traced = self.ctx.artifacts.stop_trace(participant.context, participant.name, failed, going_on=may_keep)
             page = participant.hand_back() if may_keep and traced else None
             if page is None or not self.ctx.pool.spares.keep(
-                participant.layout, participant.context, page, self.ctx.page_origin
+                participant.layout, participant.context, page, self.ctx.page_origin, participant.scripts
             ):
                 participant.close()
 
@@ -192,8 +192,10 @@ class ScenarioRun:
             },
         )
         guard = guard_script(spec.given) if self.light else None
-        layout = self.reuse_layout(spec, plan, (browser, repr(options), probe, guard))
-        spare = self.ctx.pool.spares.take(layout) if layout is not None else None
+        layout = self.reuse_layout(spec, plan, (browser, repr(options), probe))
+        # The world's own scripts, the guard after the media world's so that it sees the page's calls first.
+        scripts = (*plan.init_scripts, *((guard,) if guard else ()))
+        spare = self.ctx.pool.spares.take(layout, scripts) if layout is not None else None
         context = spare[0] if spare else browser.new_context(**options)
         try:
             participant = ParticipantPage(
@@ -211,14 +213,14 @@ class ScenarioRun:
                 plan,
                 spare_page=spare[1] if spare else None,
                 layout=layout,
+                scripts=spare[2] if spare else (),
             )
             context.set_default_timeout(10_000)
             self.ctx.artifacts.start_trace(context, snapshots=not plan.gesture_free, going=spare is not None)
-            if not spare:  # a kept context has its layout's init scripts in place
+            if not spare:  # a kept context has the probe and this world's scripts in place (spares.take)
                 context.add_init_script(probe)
-                prepare_context(participant, plan, self.ctx.sdk.assets_path)
-                if guard:
-                    context.add_init_script(guard)  # after the media world's, so it sees the page's calls first
+                world = prepare_context(participant, plan, self.ctx.sdk.assets_path)
+                participant.scripts = (*world, *(((guard, context.add_init_script(guard)),) if guard else ()))
         except BaseException:
             with contextlib.suppress(PlaywrightError):
                 context.close()  # not the run's to close yet: it is in no participant of the run
@@ -231,7 +233,8 @@ class ScenarioRun:
         """What a participant's context is made of, when a kept one may serve it (harness/spares.py): a run on the
         headless shell of the sample app whose world and faults change nothing of the context but its page (no
         route, network path, clock, system or DevTools setting, no fault other than its devices' and the back
-        end's). None when it needs a fresh context."""
+        end's). None when it needs a fresh context. Its world's init scripts are not part of it: a kept context's
+        are swapped for the participant's (spares.take)."""
         if self.ctx.app is not None or not self.light or not self.ctx.pool.spares.enabled:
             return None
         faults = self.faults_of(spec.name)
@@ -240,7 +243,7 @@ class ScenarioRun:
         if not plan.page_only:
             return None
         # The shell gets its fake picker whether or not the world asks for it (pool.py): one launch, one layout.
-        return (*context, frozenset({*plan.launch_args, *SHELL_ARGS}), plan.permissions, plan.init_scripts)
+        return (*context, frozenset({*plan.launch_args, *SHELL_ARGS}), plan.permissions)
 
     def faults_of(self, name: str) -> list[World]:
         """The worlds of the fault steps acting as this participant."""

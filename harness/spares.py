@@ -12,6 +12,11 @@ of storage of the page's origin is cleared (cookies, local and session storage, 
 workers), and the context still has exactly the permissions and init scripts the layout names, no route, no
 DevTools override, online. Which participants may be kept is the runner's (`ScenarioRun.reuse_layout`);
 `HARNESS_REUSE_CONTEXTS=off` gives every participant a fresh context.
+
+The world's own init scripts (the media world's answers, removed platform features, the shell's guard) are not
+part of the layout: a kept context carries the ones its last participant had, and `take` swaps them for the next
+participant's when they differ (Playwright removes a closed init script from the context and its page), so a
+participant whose world is one of a kind still gets a kept context.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import contextlib
 import os
 import weakref
 from collections.abc import Hashable
+from typing import Protocol
 
 from playwright.sync_api import BrowserContext, CDPSession, Error, Page
 
@@ -31,7 +37,15 @@ KEPT_IN_ALL = 8  # idle renderers a process keeps at most; the least recently ke
 TIDY_WITHIN_MS = 3000  # unloading the old document; a page slower than that is closed instead
 TIDY_WITHIN_S = 10.0  # the whole tidying: past it the watchdog ends the pages, and the context is closed
 
-Spare = tuple[BrowserContext, Page]
+
+class Removable(Protocol):
+    def close(self) -> None:
+        """What `add_init_script` returns (Playwright's Disposable): closing it removes the script."""
+
+
+# The world's init scripts in a context, in the order they were added: each source with what removes it.
+Scripts = tuple[tuple[str, Removable], ...]
+Spare = tuple[BrowserContext, Page, Scripts]
 
 
 def reuse_enabled() -> bool:
@@ -41,31 +55,39 @@ def reuse_enabled() -> bool:
 class SpareContexts:
     def __init__(self, enabled: bool | None = None) -> None:
         self.enabled = reuse_enabled() if enabled is None else enabled
-        self.kept: list[tuple[Hashable, BrowserContext, Page]] = []  # with their layouts, the least recently kept first
+        # With their layouts and world scripts, the least recently kept first.
+        self.kept: list[tuple[Hashable, BrowserContext, Page, Scripts]] = []
         self.reused = 0  # how many participants got a kept context (the tests read it)
         # Per kept page, kept with it while it serves participants: the DevTools session that clears its origin's
         # storage (attached once, not for each tidying), and that the page stays subscribed to console messages
         # (a participant's listener coming and going would subscribe and unsubscribe it each time).
         self.sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
 
-    def take(self, layout: Hashable) -> Spare | None:
-        """The most recently kept context of this layout that is still alive, or None."""
+    def take(self, layout: Hashable, scripts: tuple[str, ...] = ()) -> Spare | None:
+        """The most recently kept context of this layout that is still alive, with these world scripts in place
+        (one that has them already if any, else one whose scripts are swapped), or None."""
         while True:
-            found = [index for index, (kept, _, _) in enumerate(self.kept) if kept == layout]
+            found = [index for index, kept in enumerate(self.kept) if kept[0] == layout]
             if not found:
                 return None
-            _, context, page = self.kept.pop(found[-1])
+            same = [index for index in found if _sources(self.kept[index][3]) == scripts]
+            _, context, page, installed = self.kept.pop((same or found)[-1])
             if _alive(context, page):
+                try:
+                    installed = _swapped(context, installed, scripts)
+                except Error:
+                    _close(context)
+                    continue
                 self.reused += 1
-                return context, page
+                return context, page, installed
             _close(context)
 
-    def keep(self, layout: Hashable, context: BrowserContext, page: Page, origin: str) -> bool:
+    def keep(self, layout: Hashable, context: BrowserContext, page: Page, origin: str, scripts: Scripts = ()) -> bool:
         """Tidy the context (see the module's text) and keep it; False (the caller closes it) when it is not the
         context of one open page any more, cannot be tidied in time, or enough of its layout are kept."""
         if not self.enabled or page.is_closed() or context.pages != [page]:
             return False
-        if sum(1 for kept, _, _ in self.kept if kept == layout) >= KEPT_PER_LAYOUT:
+        if sum(1 for kept in self.kept if kept[0] == layout) >= KEPT_PER_LAYOUT:
             return False
         watchdog = Watchdog(TIDY_WITHIN_S, end_page_processes)
         try:
@@ -80,15 +102,29 @@ class SpareContexts:
             return False
         if watchdog.fired:
             return False
-        self.kept.append((layout, context, page))
+        self.kept.append((layout, context, page, scripts))
         while len(self.kept) > KEPT_IN_ALL:
             _close(self.kept.pop(0)[1])
         return True
 
     def close(self) -> None:
-        for _, context, _ in self.kept:
+        for _, context, _, _ in self.kept:
             _close(context)
         self.kept.clear()
+
+
+def _sources(scripts: Scripts) -> tuple[str, ...]:
+    return tuple(source for source, _ in scripts)
+
+
+def _swapped(context: BrowserContext, installed: Scripts, wanted: tuple[str, ...]) -> Scripts:
+    """The context with the wanted world scripts instead of the installed ones (all replaced, so their order is
+    the wanted one: after the layout's own, the probe)."""
+    if _sources(installed) == wanted:
+        return installed
+    for _, script in installed:
+        script.close()
+    return tuple((source, context.add_init_script(source)) for source in wanted)
 
 
 def _alive(context: BrowserContext, page: Page) -> bool:

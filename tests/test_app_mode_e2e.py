@@ -89,7 +89,7 @@ def served_elsewhere(sample_app: Path, tmp_path: Path) -> Iterator[str]:
     shutil.copytree(sample_app, root)
     shutil.copytree(web_dir() / "double" / "lib", root / "lib")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()

@@ -78,7 +78,7 @@ class Registry:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()  # shuts down within 50 ms
 
     def publish(self, version: str, data: bytes | None = None, claimed: str | None = None) -> None:
         data = tarball(version) if data is None else data

@@ -87,7 +87,7 @@ def test_a_kept_context_comes_back_with_no_document_and_no_storage(
     assert spares.keep("layout", context, page, service.base_url)
     assert page.url == "about:blank", "the old document is unloaded: its sockets close, its tracks end"
     assert spares.take("another layout") is None
-    assert spares.take("layout") == (context, page)
+    assert spares.take("layout") == (context, page, ())
     assert spares.take("layout") is None, "a kept context serves one participant"
     page.goto(f"{service.base_url}/pages/blank.html")
     assert page.evaluate(WHAT_IS_LEFT) == NOTHING
@@ -105,13 +105,16 @@ def own_pool(playwright: Playwright) -> Iterator[BrowserPool]:
 
 
 def scenario(name: str, steps: str) -> ScenarioRun:
-    return parse_scenario(f"name: {name}\nsummary: A participant of the default layout.\nsteps:\n{steps}", name)
+    given = "given: {devices: {microphone: absent}}\n" if name == "no-mic" else ""
+    return parse_scenario(f"name: {name}\nsummary: A participant of the default layout.\n{given}steps:\n{steps}", name)
 
 
 JOINS = "  - join: {topic: kept, name: kim}\n  - call: stream.startVideo\n    expect: resolved\n"
 UNPLUGS = JOINS + "  - fault: {devices: {camera: unplugged}}\n  - sleep: 200ms\n"
 WRONG = JOINS + "  - call: stream.startAudio\n    expect_error: {errorCode: 6100}\n"
 OFFLINE = JOINS + "  - fault: {network: offline}\n"
+MICROPHONE = JOINS + "  - call: stream.startAudio\n    expect: resolved\n"
+NO_MICROPHONE = JOINS + "  - call: stream.startAudio\n    expect_error: {errorCode: 6010, subCode: 4}\n"
 
 
 @pytest.mark.browser
@@ -135,9 +138,44 @@ def test_a_passing_page_only_run_hands_its_context_to_the_next_of_its_layout(
     ScenarioRun(scenario("joins", JOINS), ctx).run()  # its camera starts: nothing of the unplugging is left
     assert (spares.reused, kept()) == (1, 1), "the third run got the first one's context, and handed it back"
 
+    # A world of its own (no microphone: the media world's script answers) in the same context, then the
+    # default world again: each run sees its own world, none the one before.
+    ScenarioRun(scenario("no-mic", NO_MICROPHONE), ctx).run()
+    assert (spares.reused, kept()) == (2, 1), "a one-of-a-kind world got the kept context, its scripts swapped"
+    ScenarioRun(scenario("mic", MICROPHONE), ctx).run()
+    assert (spares.reused, kept()) == (3, 1), "and the microphone is back for the next run"
+
     with pytest.raises(ScenarioFailure):
         ScenarioRun(scenario("fails", WRONG), ctx).run()
-    assert (spares.reused, kept()) == (2, 0), "a failing run's context is closed, not kept"
+    assert (spares.reused, kept()) == (4, 0), "a failing run's context is closed, not kept"
+
+
+@pytest.mark.browser
+def test_a_kept_context_swaps_its_world_scripts_for_the_next_participants(
+    spares: SpareContexts, new_context: Callable[[], BrowserContext], service: SessionService
+) -> None:
+    a, b = (f"window.world = [...(window.world || []), '{name}'];" for name in "ab")
+    url = f"{service.base_url}/pages/blank.html"
+    first, second = new_context(), new_context()
+    with_a = ((a, first.add_init_script(a)),)
+    first_page = first.new_page()
+    first_page.goto(url)
+    assert first_page.evaluate("window.world") == ["a"]
+    with_b = ((b, second.add_init_script(b)),)
+    assert spares.keep("layout", second, second.new_page(), service.base_url, with_b)
+    assert spares.keep("layout", first, first_page, service.base_url, with_a)
+
+    taken = spares.take("layout", (b,))
+    assert taken is not None and taken[0] is second and taken[2] is with_b, "the one that has them, left as is"
+    taken = spares.take("layout", (b,))
+    assert taken is not None and taken[0] is first and [source for source, _ in taken[2]] == [b]
+    first_page.goto(url)
+    assert first_page.evaluate("window.world") == ["b"], "a's script is gone from the context and its page"
+    assert spares.keep("layout", first, first_page, service.base_url, taken[2])
+    taken = spares.take("layout", ())
+    assert taken is not None and taken[2] == ()
+    first_page.goto(url)
+    assert first_page.evaluate("window.world") is None
 
 
 @pytest.mark.browser

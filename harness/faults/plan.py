@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 # Each family by its module path, not through the package (whose __init__ imports this module).
 import harness.faults.assets as assets
@@ -77,11 +78,11 @@ def plan_world(
     )
 
 
-def prepare_context(participant: FaultTarget, plan: ContextPlan, assets_path: str) -> None:
-    """Everything that must be in place before the page's first script runs."""
+def prepare_context(participant: FaultTarget, plan: ContextPlan, assets_path: str) -> list[tuple[str, Any]]:
+    """Everything that must be in place before the page's first script runs. Returns the world's init scripts,
+    each with what removes it (a kept context swaps them for the next participant's: harness/spares.py)."""
     context = participant.context
-    for script in plan.init_scripts:
-        context.add_init_script(script)
+    scripts = [(script, context.add_init_script(script)) for script in plan.init_scripts]
     if plan.assets_blocked:
         assets.block(context, assets_path)
     for fault in plan.http:
@@ -93,6 +94,7 @@ def prepare_context(participant: FaultTarget, plan: ContextPlan, assets_path: st
     if plan.virtual_clock:
         context.clock.install()
         context.clock.pause_at(participant.clock_start)
+    return scripts
 
 
 Family = Callable[[FaultTarget, World, FaultEnv], None]
