@@ -16,11 +16,24 @@ from harness.steps.run import DEFAULT_EVENT_WAIT, Run
 
 
 def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
+    """The next event of that name matching `match`. A reference in the match ({userId: {$userId: gina}}) is
+    resolved as the page learns of it, within the same wait: the page may hear of gina only after this step began
+    (her join is still reaching it), and no event of hers can come before it has."""
     name = step.params["name"]
     wait = step.within or DEFAULT_EVENT_WAIT
-    match = resolved_match(run, participant, step, step.params["match"])
+    pending = has_reference(step.params["match"])
+    match = None if pending else step.params["match"]
+    unknown: HarnessError | None = None
 
     def found() -> int | None:
+        nonlocal match, pending, unknown
+        if pending:
+            try:
+                match = resolved_match(run, participant, step, step.params["match"])
+            except HarnessError as error:
+                unknown = error
+                return None
+            pending = False
         participant.refresh()  # the poll's wait for a change brings the records along
         events = participant.events()
         for index in range(participant.event_cursor, len(events)):
@@ -29,6 +42,8 @@ def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
         return None
 
     index = run.poll(participant, found, wait)
+    if pending and unknown is not None:
+        raise unknown  # what the page still did not know when the wait ran out, in one line
     if index is None:
         seen = [e["payload"] for e in participant.events() if e["name"] == name]
         raise run.failure(

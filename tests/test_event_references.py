@@ -1,0 +1,78 @@
+"""wait_for_event with a reference in its match ({userId: {$userId: gina}}): resolved as the waiting page learns
+of the participant, within the same wait, and one line naming the reference when it never does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from harness.errors import HarnessError
+from harness.scenario.loader import parse_scenario
+from harness.steps.events import wait_for_event
+
+SCENARIO = """name: refs
+participants:
+  host: {role: host}
+  gina: {role: attendee}
+steps:
+  - join: {topic: refs, name: hal}
+  - join: {topic: refs, name: gina}
+    as: gina
+  - wait_for_event: {name: peer-video-state-change, match: {action: Start, userId: {$userId: gina}}}
+    within: 2s
+"""
+GINA_UNKNOWN = {"harness-error": '{$userId: "gina"}: no such participant in the session (there: hal)'}
+
+
+class Host:
+    """The waiting participant's page: it hears of gina after `learns` round trips (her join still reaching it)."""
+
+    def __init__(self, learns: int | None) -> None:
+        self.learns, self.asked, self.event_cursor = learns, 0, 0
+
+    def evaluate(self, expression: str, arg: Any = None) -> Any:
+        self.asked += 1
+        if self.learns is None or self.asked <= self.learns:
+            return GINA_UNKNOWN
+        return {"action": "Start", "userId": 7}
+
+    def refresh(self) -> None:
+        pass
+
+    def events(self) -> list[dict[str, Any]]:
+        other = {"name": "peer-video-state-change", "payload": {"action": "Start", "userId": 9}}
+        gina = {"name": "peer-video-state-change", "payload": {"action": "Start", "userId": 7}}
+        return [other, gina] if self.learns is not None and self.asked > self.learns else [other]
+
+
+class Run:
+    """A poll that asks its probe five times (each time the page changed), then gives up."""
+
+    def page(self, participant: Host) -> None:
+        pass
+
+    def poll(self, participant: Host, probe: Callable[[], Any], wait: float) -> Any:
+        for _ in range(5):
+            if (value := probe()) is not None:
+                return value
+        return None
+
+    def failure(self, step: Any, expected: str, observed: str) -> AssertionError:
+        return AssertionError(f"{expected}; {observed}")
+
+
+def step() -> Any:
+    return parse_scenario(SCENARIO, "refs").steps[2]
+
+
+def test_a_participant_the_page_hears_of_during_the_wait_is_resolved_then() -> None:
+    host = Host(learns=2)
+    wait_for_event(Run(), host, step())  # type: ignore[arg-type]
+    assert host.event_cursor == 2, "gina's event, not the other participant's"
+
+
+def test_a_participant_the_page_never_hears_of_is_one_line_naming_the_reference() -> None:
+    with pytest.raises(HarnessError, match=r"refs:9:5: \{\$userId: \"gina\"\}: no such participant"):
+        wait_for_event(Run(), Host(learns=None), step())  # type: ignore[arg-type]
