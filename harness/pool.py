@@ -150,7 +150,12 @@ class BrowserPool:
                 executable_path=self.headless_shell() if signature.light else found.executable,
                 channel=channel,
                 headless=self.headless,
-                args=[*CHROMIUM_ARGS, *signature.args],
+                # The shell's own flags last, as before they joined the signature: Chromium keeps a flag's last value.
+                args=[
+                    *CHROMIUM_ARGS,
+                    *(a for a in signature.args if a not in SHELL_ARGS),
+                    *(SHELL_ARGS if signature.light else ()),
+                ],
                 timeout=30_000,
             )
         except Error as error:

@@ -195,7 +195,7 @@ class ScenarioRun:
         layout = self.reuse_layout(spec, plan, (browser, repr(options), probe))
         # The world's own scripts, the guard after the media world's so that it sees the page's calls first.
         scripts = (*plan.init_scripts, *((guard,) if guard else ()))
-        spare = self.ctx.pool.spares.take(layout, scripts) if layout is not None else None
+        spare = self.ctx.pool.spares.take(layout, scripts=scripts) if layout is not None else None
         context = spare[0] if spare else browser.new_context(**options)
         try:
             participant = ParticipantPage(

@@ -4,12 +4,12 @@ A fresh context costs a participant most of its CPU (measured with bare Playwrig
 context and page each, 0.63 to 0.67 CPU-s a participant from page to join and leave; the same page navigated
 again, 0.33 to 0.37: Chromium keeps its renderer process). So a participant whose context nothing but its page
 changed hands the context back when its run passed, and the next participant with the same layout (the same
-browser, context options, init scripts and permissions) gets it instead of a fresh one.
+browser, context options, probe and permissions) gets it instead of a fresh one.
 
 What the next run gets is what a fresh context would give it, but for the renderer process and the HTTP cache:
 the old document is unloaded (its sockets close, its tracks end, its participant leaves the session), every kind
 of storage of the page's origin is cleared (cookies, local and session storage, IndexedDB, caches, service
-workers), and the context still has exactly the permissions and init scripts the layout names, no route, no
+workers), and the context still has exactly the permissions and probe the layout names, no route, no
 DevTools override, online. Which participants may be kept is the runner's (`ScenarioRun.reuse_layout`);
 `HARNESS_REUSE_CONTEXTS=off` gives every participant a fresh context.
 
@@ -63,7 +63,7 @@ class SpareContexts:
         # (a participant's listener coming and going would subscribe and unsubscribe it each time).
         self.sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
 
-    def take(self, layout: Hashable, scripts: tuple[str, ...] = ()) -> Spare | None:
+    def take(self, layout: Hashable, *, scripts: tuple[str, ...]) -> Spare | None:
         """The most recently kept context of this layout that is still alive, with these world scripts in place
         (one that has them already if any, else one whose scripts are swapped), or None."""
         while True:
@@ -130,7 +130,7 @@ def _swapped(context: BrowserContext, installed: Scripts, wanted: tuple[str, ...
 def _alive(context: BrowserContext, page: Page) -> bool:
     """Whether the kept page still answers: its renderer may have been ended meanwhile (a hung page's watchdog ends
     every page process of the harness's browsers). Asked under the run's watchdog (the runner takes a context
-    while it starts its participants); a page on about:blank runs only the layout's init scripts."""
+    while it starts its participants); a page on about:blank runs only the init scripts in its context."""
     if page.is_closed() or context.browser is None or not context.browser.is_connected():
         return False
     try:

@@ -23,19 +23,20 @@ steps:
   - wait_for_event: {name: peer-video-state-change, match: {action: Start, userId: {$userId: gina}}}
     within: 2s
 """
-GINA_UNKNOWN = {"harness-error": '{$userId: "gina"}: no such participant in the session (there: hal)'}
+GINA_UNKNOWN = {"harness-error": '{$userId: "gina"}: no such participant in the session (there: hal)', "pending": True}
+NO_GETTER = {"harness-error": "the SDK client has no getNothing()", "pending": False}
 
 
 class Host:
     """The waiting participant's page: it hears of gina after `learns` round trips (her join still reaching it)."""
 
-    def __init__(self, learns: int | None) -> None:
-        self.learns, self.asked, self.event_cursor = learns, 0, 0
+    def __init__(self, learns: int | None, unknown: dict[str, Any] = GINA_UNKNOWN) -> None:
+        self.learns, self.unknown, self.asked, self.event_cursor = learns, unknown, 0, 0
 
     def evaluate(self, expression: str, arg: Any = None) -> Any:
         self.asked += 1
         if self.learns is None or self.asked <= self.learns:
-            return GINA_UNKNOWN
+            return self.unknown
         return {"action": "Start", "userId": 7}
 
     def refresh(self) -> None:
@@ -74,5 +75,14 @@ def test_a_participant_the_page_hears_of_during_the_wait_is_resolved_then() -> N
 
 
 def test_a_participant_the_page_never_hears_of_is_one_line_naming_the_reference() -> None:
-    with pytest.raises(HarnessError, match=r"refs:9:5: \{\$userId: \"gina\"\}: no such participant"):
-        wait_for_event(Run(), Host(learns=None), step())  # type: ignore[arg-type]
+    host = Host(learns=None)
+    with pytest.raises(HarnessError, match=r"refs:9:5: \{\$userId: \"gina\"\}: no such .*, still unknown after 2s$"):
+        wait_for_event(Run(), host, step())  # type: ignore[arg-type]
+    assert host.asked == 5, "asked again each time the page changed, until the wait ran out"
+
+
+def test_a_reference_the_page_can_never_resolve_fails_at_once() -> None:
+    host = Host(learns=None, unknown=NO_GETTER)
+    with pytest.raises(HarnessError, match=r"^refs:9:5: the SDK client has no getNothing\(\)$"):
+        wait_for_event(Run(), host, step())  # type: ignore[arg-type]
+    assert host.asked == 1

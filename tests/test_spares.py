@@ -86,9 +86,9 @@ def test_a_kept_context_comes_back_with_no_document_and_no_storage(
     assert page.evaluate(WHAT_IS_LEFT) != NOTHING
     assert spares.keep("layout", context, page, service.base_url)
     assert page.url == "about:blank", "the old document is unloaded: its sockets close, its tracks end"
-    assert spares.take("another layout") is None
-    assert spares.take("layout") == (context, page, ())
-    assert spares.take("layout") is None, "a kept context serves one participant"
+    assert spares.take("another layout", scripts=()) is None
+    assert spares.take("layout", scripts=()) == (context, page, ())
+    assert spares.take("layout", scripts=()) is None, "a kept context serves one participant"
     page.goto(f"{service.base_url}/pages/blank.html")
     assert page.evaluate(WHAT_IS_LEFT) == NOTHING
     second = context.new_page()
@@ -154,28 +154,56 @@ def test_a_passing_page_only_run_hands_its_context_to_the_next_of_its_layout(
 def test_a_kept_context_swaps_its_world_scripts_for_the_next_participants(
     spares: SpareContexts, new_context: Callable[[], BrowserContext], service: SessionService
 ) -> None:
-    a, b = (f"window.world = [...(window.world || []), '{name}'];" for name in "ab")
+    probe, a, b, c = (f"window.world = [...(window.world || []), '{name}'];" for name in ("probe", "a", "b", "c"))
     url = f"{service.base_url}/pages/blank.html"
     first, second = new_context(), new_context()
+    first.add_init_script(probe)  # the layout's own script, there for good
     with_a = ((a, first.add_init_script(a)),)
     first_page = first.new_page()
     first_page.goto(url)
-    assert first_page.evaluate("window.world") == ["a"]
+    assert first_page.evaluate("window.world") == ["probe", "a"]
     with_b = ((b, second.add_init_script(b)),)
     assert spares.keep("layout", second, second.new_page(), service.base_url, with_b)
     assert spares.keep("layout", first, first_page, service.base_url, with_a)
 
-    taken = spares.take("layout", (b,))
+    taken = spares.take("layout", scripts=(b,))
     assert taken is not None and taken[0] is second and taken[2] is with_b, "the one that has them, left as is"
-    taken = spares.take("layout", (b,))
-    assert taken is not None and taken[0] is first and [source for source, _ in taken[2]] == [b]
+    taken = spares.take("layout", scripts=(c, b))
+    assert taken is not None and taken[0] is first and [source for source, _ in taken[2]] == [c, b]
     first_page.goto(url)
-    assert first_page.evaluate("window.world") == ["b"], "a's script is gone from the context and its page"
+    assert first_page.evaluate("window.world") == ["probe", "c", "b"], "a's script is gone; the new ones in order"
     assert spares.keep("layout", first, first_page, service.base_url, taken[2])
-    taken = spares.take("layout", ())
+    taken = spares.take("layout", scripts=())
     assert taken is not None and taken[2] == ()
     first_page.goto(url)
-    assert first_page.evaluate("window.world") is None
+    assert first_page.evaluate("window.world") == ["probe"]
+
+
+def test_a_context_whose_scripts_cannot_be_swapped_is_closed_and_the_next_one_taken() -> None:
+    class Context:
+        def __init__(self, fails: bool) -> None:
+            self.fails, self.closed, self.browser = fails, False, type("B", (), {"is_connected": lambda _: True})()
+
+        def add_init_script(self, source: str) -> object:
+            if self.fails:
+                raise PlaywrightError("Target closed")
+            return type("D", (), {"close": lambda _: None})()
+
+        def close(self) -> None:
+            self.closed = True
+
+    class Page:
+        def is_closed(self) -> bool:
+            return False
+
+        def evaluate(self, expression: str) -> bool:
+            return True
+
+    spares = SpareContexts(enabled=True)
+    good, bad = Context(fails=False), Context(fails=True)
+    spares.kept = [("layout", good, Page(), ()), ("layout", bad, Page(), ())]  # type: ignore[list-item]
+    taken = spares.take("layout", scripts=("world",))
+    assert taken is not None and taken[0] is good and bad.closed and spares.reused == 1
 
 
 @pytest.mark.browser
@@ -187,8 +215,8 @@ def test_a_process_keeps_a_bounded_number_of_contexts(
         contexts.append(context := new_context())
         assert spares.keep(layout, context, context.new_page(), service.base_url)
     assert len(spares.kept) == KEPT_IN_ALL
-    assert contexts[0].pages == [] and spares.take(0) is None, "the least recently kept was closed"
-    assert spares.take(KEPT_IN_ALL) is not None
+    assert contexts[0].pages == [] and spares.take(0, scripts=()) is None, "the least recently kept was closed"
+    assert spares.take(KEPT_IN_ALL, scripts=()) is not None
     for _ in range(KEPT_PER_LAYOUT):
         context = new_context()
         spares.keep("one layout", context, context.new_page(), service.base_url)
@@ -216,5 +244,5 @@ def test_a_kept_context_whose_renderer_was_ended_is_not_handed_out(
             page.evaluate("() => true")
         time.sleep(0.02)
     assert crashed and not page.is_closed(), "a crashed page is not a closed one"
-    assert spares.take("layout") is None
+    assert spares.take("layout", scripts=()) is None
     assert context.pages == [], "and its context is closed"

@@ -289,7 +289,9 @@
       const user = users.find((candidate) => candidate.displayName === value.$userId);
       if (!user) {
         const names = users.map((candidate) => candidate.displayName).join(', ') || 'nobody';
-        throw new Error(`{$userId: ${JSON.stringify(value.$userId)}}: no such participant in the session (there: ${names})`);
+        const unknown = new Error(`{$userId: ${JSON.stringify(value.$userId)}}: no such participant in the session (there: ${names})`);
+        unknown.pending = true; // the page may still hear of them (a join on its way)
+        throw unknown;
       }
       return user.userId;
     }
@@ -393,7 +395,7 @@
       try {
         return resolveArg(value);
       } catch (error) {
-        return { 'harness-error': String(error.message || error) };
+        return { 'harness-error': String(error.message || error), pending: !!error.pending };
       }
     },
     result(id) {

@@ -28,12 +28,13 @@ def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
     def found() -> int | None:
         nonlocal match, pending, unknown
         if pending:
-            try:
-                match = resolved_match(run, participant, step, step.params["match"])
-            except HarnessError as error:
-                unknown = error
+            resolved = page_resolution(run, participant, step.params["match"])
+            if is_unresolved(resolved):
+                unknown = HarnessError(f"{step.location}: {resolved['harness-error']}")
+                if not resolved.get("pending"):
+                    raise unknown  # a reference the page can never resolve (no such element, getter, ...)
                 return None
-            pending = False
+            match, pending = resolved, False
         participant.refresh()  # the poll's wait for a change brings the records along
         events = participant.events()
         for index in range(participant.event_cursor, len(events)):
@@ -43,7 +44,7 @@ def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
 
     index = run.poll(participant, found, wait)
     if pending and unknown is not None:
-        raise unknown  # what the page still did not know when the wait ran out, in one line
+        raise HarnessError(f"{unknown}, still unknown after {format_duration(wait)}")
     if index is None:
         seen = [e["payload"] for e in participant.events() if e["name"] == name]
         raise run.failure(
@@ -58,11 +59,27 @@ def resolved_match(run: Run, participant: ParticipantPage, step: Step, match: An
     """An event match as the page sees it now: {userId: {$userId: gina}} is what only the page knows."""
     if not has_reference(match):
         return match
-    run.page(participant)
-    resolved = participant.evaluate("value => window.__harness.resolve(value)", match)
-    if isinstance(resolved, dict) and "harness-error" in resolved:
+    resolved = page_resolution(run, participant, match)
+    if is_unresolved(resolved):
         raise HarnessError(f"{step.location}: {resolved['harness-error']}")
     return resolved
+
+
+BETWEEN_DOCUMENTS = {"harness-error": "the page is between two documents", "pending": True}
+
+
+def page_resolution(run: Run, participant: ParticipantPage, match: Any) -> Any:
+    """The page's resolution of a value's references, or {'harness-error': ..., 'pending': bool}: pending when the
+    page may still come to know it (a participant whose join is on its way, a document still loading)."""
+    run.page(participant)
+    return participant.evaluate(
+        "([value, between]) => window.__harness ? window.__harness.resolve(value) : between",
+        [match, BETWEEN_DOCUMENTS],
+    )
+
+
+def is_unresolved(resolved: Any) -> bool:
+    return isinstance(resolved, dict) and "harness-error" in resolved
 
 
 def has_reference(value: Any) -> bool:
