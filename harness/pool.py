@@ -153,7 +153,7 @@ class BrowserPool:
                 # The shell's own flags last, as before they joined the signature: Chromium keeps a flag's last value.
                 args=[
                     *CHROMIUM_ARGS,
-                    *(a for a in signature.args if a not in SHELL_ARGS),
+                    *(a for a in signature.args if not (signature.light and a in SHELL_ARGS)),  # a full one keeps them
                     *(SHELL_ARGS if signature.light else ()),
                 ],
                 timeout=30_000,
