@@ -95,8 +95,9 @@ class BrowserPool:
         `light`: Chromium's headless shell, when there is one."""
         signature = self._signature(browser, extra_args, firefox_prefs)
         if light and browser == "chromium" and self.headless_shell():
-            # The shell always gets the fake picker, so a world that asks for it too shares the same shell.
-            signature = replace(signature, light=True, args=tuple(sorted({*signature.args, *SHELL_ARGS})))
+            # The shell always gets its own flags (the fake picker) at launch, so a world that asks for them too
+            # shares the same shell: they are no part of its signature.
+            signature = replace(signature, light=True, args=tuple(a for a in signature.args if a not in SHELL_ARGS))
         if self.connect:
             return self._remote(browser, signature)
         current = self.browsers.get(signature)
@@ -150,12 +151,7 @@ class BrowserPool:
                 executable_path=self.headless_shell() if signature.light else found.executable,
                 channel=channel,
                 headless=self.headless,
-                # The shell's own flags last, as before they joined the signature: Chromium keeps a flag's last value.
-                args=[
-                    *CHROMIUM_ARGS,
-                    *(a for a in signature.args if not (signature.light and a in SHELL_ARGS)),  # a full one keeps them
-                    *(SHELL_ARGS if signature.light else ()),
-                ],
+                args=[*CHROMIUM_ARGS, *signature.args, *(SHELL_ARGS if signature.light else ())],
                 timeout=30_000,
             )
         except Error as error:

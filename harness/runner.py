@@ -17,7 +17,6 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from harness.artifacts import RunOutput
-from harness.browsers import SHELL_ARGS
 from harness.durations import format_duration
 from harness.errors import ScenarioFailure, ScenarioSkip
 from harness.expectations import show_error, step_header
@@ -242,8 +241,7 @@ class ScenarioRun:
             return None
         if not plan.page_only:
             return None
-        # The shell gets its fake picker whether or not the world asks for it (pool.py): one launch, one layout.
-        return (*context, frozenset({*plan.launch_args, *SHELL_ARGS}), plan.permissions)
+        return (*context, plan.permissions)  # the browser in `context` stands for its launch flags (pool.py)
 
     def faults_of(self, name: str) -> list[World]:
         """The worlds of the fault steps acting as this participant."""
