@@ -11,6 +11,7 @@ from harness.errors import HarnessError
 from harness.expectations import near_misses, show_outcome, subset_match
 from harness.participant import ParticipantPage
 from harness.scenario.model import ErrorPattern, Step
+from harness.steps.references import await_participants
 from harness.steps.run import DEFAULT_CALL_WAIT, Run
 
 SETTLE_WAIT = 1.0  # seconds one wait in the page lasts at most; then the harness checks its deadlines and asks again
@@ -23,7 +24,9 @@ def sdk_call(run: Run, participant: ParticipantPage, step: Step, path: str, args
     """One call, started and waited for in the same round trip into the page (then waited for again if need be)."""
     [call_id] = new_ids(run, step, 1)
     wait = step.within or DEFAULT_CALL_WAIT
-    return call_outcome(run, participant, step, path, call_id, wait, time.monotonic() + wait, start=[path, args])
+    end = time.monotonic() + wait
+    await_participants(run, participant, step, args, wait, end)
+    return call_outcome(run, participant, step, path, call_id, wait, end, start=[path, args])
 
 
 def new_ids(run: Run, step: Step, count: int) -> list[int]:
@@ -34,7 +37,10 @@ def new_ids(run: Run, step: Step, count: int) -> list[int]:
 
 
 def start_calls(run: Run, participant: ParticipantPage, step: Step, calls: list[tuple[str, list[Any]]]) -> list[int]:
-    """Start SDK calls, in order, in one task of the page; their ids for call_outcome."""
+    """Start SDK calls, in order, in one task of the page (once it knows every participant they name); their ids
+    for call_outcome."""
+    wait = step.within or DEFAULT_CALL_WAIT
+    await_participants(run, participant, step, [args for _, args in calls], wait, time.monotonic() + wait)
     ids = new_ids(run, step, len(calls))
     run.page(participant)
     participant.evaluate(START, [[call_id, path, args] for call_id, (path, args) in zip(ids, calls, strict=True)])

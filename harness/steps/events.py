@@ -12,6 +12,7 @@ from harness.expectations import subset_match
 from harness.participant import ParticipantPage
 from harness.scenario.model import Step
 from harness.steps.calls import check_outcome, settled
+from harness.steps.references import has_reference, is_unresolved, page_resolution
 from harness.steps.run import DEFAULT_EVENT_WAIT, Run
 
 
@@ -63,32 +64,6 @@ def resolved_match(run: Run, participant: ParticipantPage, step: Step, match: An
     if is_unresolved(resolved):
         raise HarnessError(f"{step.location}: {resolved['harness-error']}")
     return resolved
-
-
-BETWEEN_DOCUMENTS = {"harness-error": "the page is between two documents", "pending": True}
-
-
-def page_resolution(run: Run, participant: ParticipantPage, match: Any) -> Any:
-    """The page's resolution of a value's references, or {'harness-error': ..., 'pending': bool}: pending when the
-    page may still come to know it (a participant whose join is on its way, a document still loading)."""
-    run.page(participant)
-    return participant.evaluate(
-        "([value, between]) => window.__harness ? window.__harness.resolve(value) : between",
-        [match, BETWEEN_DOCUMENTS],
-    )
-
-
-def is_unresolved(resolved: Any) -> bool:
-    return isinstance(resolved, dict) and "harness-error" in resolved
-
-
-def has_reference(value: Any) -> bool:
-    """Whether a scenario value holds a page reference such as {$userId: NAME}."""
-    if isinstance(value, dict):
-        return any(str(key).startswith("$") or has_reference(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(has_reference(item) for item in value)
-    return False
 
 
 def on_event(run: Run, participant: ParticipantPage, step: Step) -> None:
