@@ -1,8 +1,17 @@
-"""The plugin end to end, in a subprocess with a real Chromium: what a user sees on the command line."""
+"""The plugin end to end, in a subprocess with a real Chromium: what a user sees on the command line.
+
+Most tests read one shared run (`shared`): a pytest process that plays their scenarios one after another, as a
+user's run of several files would, so that each test does not pay for a process and a browser of its own. Each
+test checks its own scenarios' outcomes and their own section of the report."""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,6 +19,81 @@ import pytest
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
 CATALOG = REPO / "harness" / "scenarios"
+HEADLINE = ("camera-denied", "no-microphone", "offline-mid-session")
+
+# The shared run's own scenario files: each test's, by name.
+CUSTOMER = (
+    "summary: Mic blocked.\ncodes: [6010]\ngiven: {permissions: {microphone: denied}}\n"
+    "steps:\n  - join: {topic: support, name: carla}\n  - call: stream.startAudio\n"
+    "    expect_error: {errorCode: 6010, subCode: 1}\n"
+)
+APP_REJECTS = (
+    "steps:\n  - join: {topic: ui, name: dan}\n  - click: '#mute'\n"
+    "  - expect_text: {selector: '#error', contains: '6015'}\n"
+)
+NEVER_HEARD = (
+    "steps:\n  - on_event:\n      name: connection-change\n      match: {state: Reconnecting}\n"
+    "      then: {call: stream.startAudio}\n    within: 1s\n  - join: {topic: quiet, name: nina}\n"
+)
+SETTLES = "steps:\n  - join: {topic: quick, name: quinn}\n  - call: stream.startAudio\n    expect: pending\n"
+PREVIEW = "sdk: [double]\ngiven: {devices: {microphone: absent}}\nsteps:\n  - call: ZoomVideo.createLocalAudioTrack\n"
+TEST_MIC = "  - call: localAudioTrack.testMicrophone\n    args: [{}]\n"
+FILES = {
+    "camera-wrong": (CATALOG / "camera-denied.yaml")
+    .read_text()
+    .replace("name: camera-denied\n", "")
+    .replace("errorCode: 6100", "errorCode: 6103"),
+    "customer-report": CUSTOMER,
+    "strict": APP_REJECTS,
+    "allowed": "allow_errors: [{errorCode: 6015}]\n" + APP_REJECTS,
+    "never-heard": NEVER_HEARD,
+    "settles": SETTLES,
+    "unawaited": PREVIEW + TEST_MIC + "  - sleep: 500ms\n",
+    "accepted": PREVIEW + TEST_MIC + "  - wait_for_page_error: {name: NotFoundError}\n",
+    "never": PREVIEW + "  - wait_for_page_error: {name: NotFoundError}\n    within: 1s\n",
+    "value": PREVIEW + "  - call: localAudioTrack.getCurrentVolume\n    expect_value: 1\n",
+}
+
+
+@dataclass
+class SharedRun:
+    output: str
+    out: Path  # its artifacts
+    folder: Path  # where its scenario files are
+
+    def outcome(self, name: str) -> str:
+        """PASSED or FAILED: the -v line of scenario `name` on Chromium."""
+        found = re.search(rf"::{re.escape(name)}\[chromium\] (PASSED|FAILED|SKIPPED|ERROR)", self.output)
+        assert found, f"no outcome for {name} in:\n{self.output[-3000:]}"
+        return found.group(1)
+
+    def report(self, name: str) -> pytest.LineMatcher:
+        """The failure section of scenario `name`: from its header to the next one."""
+        sections = re.split(r"^_{3,} scenario (\S+) \[chromium\b.*_{3,}$", self.output, flags=re.MULTILINE)
+        found = [text for header, text in zip(sections[1::2], sections[2::2], strict=True) if header == name]
+        assert found, f"no failure section for {name} in:\n{self.output[-3000:]}"
+        return pytest.LineMatcher(found[0].splitlines())
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> SharedRun:
+    """The catalog's headline scenarios and the files above, in one pytest process, in one folder outside the
+    repository (so a scenario file from anywhere runs)."""
+    folder = tmp_path_factory.mktemp("elsewhere")
+    for name, text in FILES.items():
+        (folder / f"{name}.yaml").write_text(f"name: {name}\n{text}", encoding="utf-8")
+    out = folder / "out"
+    args = [arg for name in HEADLINE for arg in ("--scenario", name)]
+    args += [arg for name in FILES for arg in ("--scenario-file", str(folder / f"{name}.yaml"))]
+    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
+    env["HARNESS_TIMINGS_FILE"] = str(folder / "timings.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "--scenario-dir", str(CATALOG),
+         "--output", str(out), *args],
+        cwd=folder, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert "Traceback" not in done.stdout + done.stderr, done.stdout[-3000:] + done.stderr[-3000:]
+    return SharedRun(done.stdout, out, folder)
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -23,59 +107,6 @@ def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
         *args,
         timeout=240,
     )
-
-
-def test_headline_scenarios_pass(pytester: pytest.Pytester) -> None:
-    result = run(
-        pytester,
-        "-v",
-        "--scenario",
-        "camera-denied",
-        "--scenario",
-        "no-microphone",
-        "--scenario",
-        "offline-mid-session",
-    )
-    result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines(
-        [
-            "*camera-denied?chromium? PASSED*",
-            "*no-microphone?chromium? PASSED*",
-            "*offline-mid-session?chromium? PASSED*",
-        ]
-    )
-    events = (pytester.path / "out").rglob("events.jsonl")
-    assert any("Reconnecting" in path.read_text() for path in events), "the run leaves its event log"
-
-
-def test_wrong_expectation_fails_naming_both_codes(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    text = (CATALOG / "camera-denied.yaml").read_text().replace("errorCode: 6100", "errorCode: 6103")
-    wrong = tmp_path / "elsewhere" / "camera-wrong.yaml"
-    wrong.parent.mkdir()
-    wrong.write_text(text.replace("name: camera-denied", "name: camera-wrong"))
-    result = run(pytester, "--scenario-file", str(wrong))
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:11:5*",
-            "*expected a rejection with 6103 VIDEO_CAMERA_TAKEN*",
-            "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
-        ]
-    )
-    assert "Traceback" not in result.stdout.str()
-    shots = list((pytester.path / "out").rglob("screenshot-me.png"))
-    assert shots, "a failing run leaves a screenshot of the page"
-
-
-def test_scenario_file_from_outside_the_repo_runs(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    customer = tmp_path / "customer-report.yaml"
-    customer.write_text(
-        "name: customer-report\nsummary: Mic blocked.\ncodes: [6010]\n"
-        "given: {permissions: {microphone: denied}}\n"
-        "steps:\n  - join: {topic: support, name: carla}\n  - call: stream.startAudio\n"
-        "    expect_error: {errorCode: 6010, subCode: 1}\n"
-    )
-    run(pytester, "--scenario-file", str(customer)).assert_outcomes(passed=1)
 
 
 def test_malformed_scenario_gives_one_located_line(pytester: pytest.Pytester, tmp_path: Path) -> None:
@@ -93,26 +124,6 @@ def test_unknown_scenario_name_is_a_usage_error_with_closest_names(pytester: pyt
     result = run(pytester, "--scenario", "camera-denid")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--scenario camera-denid: no scenario with that name*closest: camera-denied*"])
-
-
-def test_apps_own_rejections_fail_the_scenario_unless_allowed(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    body = (
-        "steps:\n  - join: {topic: ui, name: dan}\n  - click: '#mute'\n"
-        "  - expect_text: {selector: '#error', contains: '6015'}\n"
-    )
-    strict = tmp_path / "strict.yaml"
-    strict.write_text("name: strict\n" + body)
-    result = run(pytester, "--scenario-file", str(strict))
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        [
-            "*SDK errors that no step expected*",
-            "*stream.muteAudio (called by the app) rejected with 6015 AUDIO_NOT_STARTED*",
-        ]
-    )
-    allowed = tmp_path / "allowed.yaml"
-    allowed.write_text("name: allowed\nallow_errors: [{errorCode: 6015}]\n" + body)
-    run(pytester, "--scenario-file", str(allowed)).assert_outcomes(passed=1)
 
 
 def test_browser_that_does_not_exist_is_one_clear_error(pytester: pytest.Pytester) -> None:
@@ -227,17 +238,43 @@ def test_parallel_workers_give_the_serial_results(pytester: pytest.Pytester) -> 
     assert "2 workers" in result.stdout.str(), "the run was spread over two workers"
 
 
-def test_on_event_that_never_comes_fails_saying_so(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    never = tmp_path / "never-heard.yaml"
-    never.write_text(
-        "name: never-heard\nsteps:\n"
-        "  - on_event:\n      name: connection-change\n      match: {state: Reconnecting}\n"
-        "      then: {call: stream.startAudio}\n    within: 1s\n"
-        "  - join: {topic: quiet, name: nina}\n"
+def test_headline_scenarios_pass(shared: SharedRun) -> None:
+    assert [shared.outcome(name) for name in HEADLINE] == ["PASSED"] * 3
+    events = [path for path in shared.out.rglob("events.jsonl") if "offline-mid-session" in str(path)]
+    assert any("Reconnecting" in path.read_text() for path in events), "the run leaves its event log"
+
+
+def test_wrong_expectation_fails_naming_both_codes(shared: SharedRun) -> None:
+    assert shared.outcome("camera-wrong") == "FAILED"
+    shared.report("camera-wrong").fnmatch_lines(
+        [
+            "*failed at step 2 (call stream.startVideo)*camera-wrong.yaml:11:5*",
+            "*expected a rejection with 6103 VIDEO_CAMERA_TAKEN*",
+            "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
+        ]
     )
-    result = run(pytester, "--scenario-file", str(never))
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
+    shots = [path for path in shared.out.rglob("screenshot-me.png") if "camera-wrong" in str(path)]
+    assert shots, "a failing run leaves a screenshot of the page"
+
+
+def test_scenario_file_from_outside_the_repo_runs(shared: SharedRun) -> None:
+    assert not shared.folder.is_relative_to(REPO)
+    assert shared.outcome("customer-report") == "PASSED"
+
+
+def test_apps_own_rejections_fail_the_scenario_unless_allowed(shared: SharedRun) -> None:
+    assert (shared.outcome("strict"), shared.outcome("allowed")) == ("FAILED", "PASSED")
+    shared.report("strict").fnmatch_lines(
+        [
+            "*SDK errors that no step expected*",
+            "*stream.muteAudio (called by the app) rejected with 6015 AUDIO_NOT_STARTED*",
+        ]
+    )
+
+
+def test_on_event_that_never_comes_fails_saying_so(shared: SharedRun) -> None:
+    assert shared.outcome("never-heard") == "FAILED"
+    shared.report("never-heard").fnmatch_lines(
         [
             "*failed at step 1 (on_event connection-change: call stream.startAudio)*never-heard.yaml:3:5*",
             "*expected the page to hear connection-change matching {'state': 'Reconnecting'} and call "
@@ -245,33 +282,23 @@ def test_on_event_that_never_comes_fails_saying_so(pytester: pytest.Pytester, tm
             "*observed connection-change events: [[]{'state': 'Connected'}[]]*",  # [[] is fnmatch for [
         ]
     )
-    assert "Traceback" not in result.stdout.str()
 
 
-def test_page_errors_and_values_of_the_preview(pytester: pytest.Pytester, tmp_path: Path) -> None:
+def test_page_errors_and_values_of_the_preview(shared: SharedRun) -> None:
     """An uncaught page error fails the run unless a wait_for_page_error step accepts it; a step that waits
     for one that never comes fails saying what did come; expect_value shows the value observed."""
-    head = "sdk: [double]\ngiven: {devices: {microphone: absent}}\nsteps:\n  - call: ZoomVideo.createLocalAudioTrack\n"
-    test_mic = "  - call: localAudioTrack.testMicrophone\n    args: [{}]\n"
-    files = {
-        "unawaited": head + test_mic + "  - sleep: 500ms\n",
-        "accepted": head + test_mic + "  - wait_for_page_error: {name: NotFoundError}\n",
-        "never": head + "  - wait_for_page_error: {name: NotFoundError}\n    within: 1s\n",
-        "value": head + "  - call: localAudioTrack.getCurrentVolume\n    expect_value: 1\n",
-    }
-    for name, text in files.items():
-        (tmp_path / f"{name}.yaml").write_text(f"name: {name}\n" + text)
-    result = run(
-        pytester, "-v", *(arg for name in files for arg in ("--scenario-file", str(tmp_path / f"{name}.yaml")))
-    )
-    result.assert_outcomes(passed=1, failed=3)
-    result.stdout.fnmatch_lines_random(
+    outcomes = [shared.outcome(name) for name in ("unawaited", "accepted", "never", "value")]
+    assert outcomes == ["FAILED", "PASSED", "FAILED", "FAILED"]
+    shared.report("unawaited").fnmatch_lines(["*uncaught page error: NotFoundError: Requested device not found*"])
+    shared.report("never").fnmatch_lines(
         [
-            "*accepted?chromium? PASSED*",
-            "*uncaught page error: NotFoundError: Requested device not found*",
             "*failed at step 2 (wait_for_page_error NotFoundError)*never.yaml:6:5*",
             "*expected an uncaught page error NotFoundError within 1s*",
             "*observed uncaught page errors: none*",
+        ]
+    )
+    shared.report("value").fnmatch_lines(
+        [
             "*failed at step 2 (call localAudioTrack.getCurrentVolume)*",
             "*expected the call to resolve with a value containing 1*",
             "*observed: it resolved with 0*",
@@ -279,20 +306,12 @@ def test_page_errors_and_values_of_the_preview(pytester: pytest.Pytester, tmp_pa
     )
 
 
-def test_a_call_expected_pending_fails_when_it_settles(pytester: pytest.Pytester, tmp_path: Path) -> None:
-    settles = tmp_path / "settles.yaml"
-    settles.write_text(
-        "name: settles\nsteps:\n"
-        "  - join: {topic: quick, name: quinn}\n"
-        "  - call: stream.startAudio\n    expect: pending\n"
-    )
-    result = run(pytester, "--scenario-file", str(settles))
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
+def test_a_call_expected_pending_fails_when_it_settles(shared: SharedRun) -> None:
+    assert shared.outcome("settles") == "FAILED"
+    shared.report("settles").fnmatch_lines(
         [
             "*failed at step 2 (call stream.startAudio)*settles.yaml:4:5*",
             "*expected stream.startAudio to stay pending*",
             "*observed: it resolved*",
         ]
     )
-    assert "Traceback" not in result.stdout.str()
