@@ -6,15 +6,13 @@ test checks its own scenarios' outcomes and their own section of the report."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytest_runs import run_pytest
 
 pytestmark = pytest.mark.browser
 REPO = Path(__file__).resolve().parents[1]
@@ -85,15 +83,8 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> SharedRun:
     out = folder / "out"
     args = [arg for name in HEADLINE for arg in ("--scenario", name)]
     args += [arg for name in FILES for arg in ("--scenario-file", str(folder / f"{name}.yaml"))]
-    env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
-    env["HARNESS_TIMINGS_FILE"] = str(folder / "timings.json")
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "--scenario-dir", str(CATALOG),
-         "--output", str(out), *args],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    assert "Traceback" not in done.stdout + done.stderr, done.stdout[-3000:] + done.stderr[-3000:]
-    return SharedRun(done.stdout, out, folder)
+    output = run_pytest(folder, "-v", "--scenario-dir", str(CATALOG), "--output", str(out), *args)
+    return SharedRun(output, out, folder)
 
 
 def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
