@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_apps import BuildUnavailable, build
 from real_packages import package
 
 from harness.paths import web_dir
@@ -23,19 +23,10 @@ from harness.pool import BrowserPool
 from harness.sdk_packages import PACKAGE_DIR_ENV
 
 DOUBLE = web_dir() / "double"
-APP = web_dir() / "dropin-app"
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "scripts" / "extract_enums.mjs"
 SNAPSHOT = DOUBLE / "test" / "package-exports.json"
 node = shutil.which("node")
-npm = shutil.which("npm")
-npx = shutil.which("npx")
-NPM_CI_TIMEOUT_S = 240
-BUILD_TIMEOUT_S = 120
-# npm's words for "the registry cannot be reached", as opposed to a broken package.json or lockfile.
-OFFLINE = re.compile(
-    r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network|fetch failed"
-)
 # A string only the real package's bundle holds: its presence means the alias did not apply.
 REAL_SDK_MARKER = "InputMicDetector"
 
@@ -115,29 +106,18 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def built_app(tmp_path: Path) -> Path:
-    """`npm ci`, type check and `vite build` of a copy of harness/web/dropin-app beside a copy of the double."""
-    if npm is None or npx is None:
-        pytest.skip("npm is not installed: the drop-in app cannot be built")
-    app = tmp_path / "dropin-app"
-    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("node_modules", "dist"))
-    # symlinks=False: exception-codes.json is a link into harness/, copied as the file it points at.
-    shutil.copytree(DOUBLE, tmp_path / "double", ignore=shutil.ignore_patterns("test"))
+    """harness/web/dropin-app after `npm ci`, a type check and `vite build` beside a copy of the double: the build
+    tests/fixture_apps.py keeps (app mode's tests play the catalog on it), copied here with the double's lib/."""
     try:
-        installed = run([npm, "ci", "--prefer-offline"], app, NPM_CI_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        pytest.skip(f"`npm ci` of the drop-in app took more than {NPM_CI_TIMEOUT_S} s (registry unreachable or slow)")
-    if installed.returncode != 0 and OFFLINE.search(installed.stderr):
-        pytest.skip(f"the npm registry is unreachable: {installed.stderr.strip().splitlines()[-1]}")
-    assert installed.returncode == 0, installed.stderr[-3000:]
-    typed = run([npx, "--no", "--", "tsc", "--noEmit", "-p", "."], app, BUILD_TIMEOUT_S)
-    assert typed.returncode == 0, f"the app does not type-check against the double's typings:\n{typed.stdout[-3000:]}"
-    built = run([npx, "--no", "--", "vite", "build"], app, BUILD_TIMEOUT_S)
-    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
-    dist = app / "dist"
-    bundle = "".join(path.read_text(encoding="utf-8") for path in (dist / "assets").glob("*.js"))
+        cached = build("dropin-app")
+    except BuildUnavailable as why:
+        pytest.skip(f"the drop-in app cannot be built here: {why}")
+    bundle = "".join(path.read_text(encoding="utf-8") for path in (cached / "assets").glob("*.js"))
     assert REAL_SDK_MARKER not in bundle, (
         "the real @zoom/videosdk was bundled: the alias in vite.config.js did not apply"
     )
+    dist = tmp_path / "dist"
+    shutil.copytree(cached, dist)
     # What init() loads from `${location.origin}/lib`, as Zoom's sample serves the package's lib/ there.
     shutil.copytree(DOUBLE / "lib", dist / "lib")
     return dist
