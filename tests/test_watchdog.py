@@ -29,3 +29,32 @@ def test_a_watchdog_that_is_not_needed_does_nothing() -> None:
     with watchdog.Watchdog(30.0, lambda: fired.append(True)) as dog:
         pass
     assert not dog.fired and not fired
+
+
+HANGS = """
+from playwright.sync_api import sync_playwright
+from harness.pool import BrowserPool
+
+
+def test_a_promise_that_never_settles():
+    with sync_playwright() as playwright:
+        pool = BrowserPool(playwright, None, headless=True)
+        try:
+            page = pool.get("chromium", ()).new_page()
+            page.evaluate("() => new Promise(() => {})")  # as a getDisplayMedia nobody answers
+        finally:
+            pool.close()
+
+
+def test_the_next_test_runs():
+    pass
+"""
+
+
+def test_a_test_whose_page_never_answers_fails_and_the_suite_goes_on(pytester: pytest.Pytester) -> None:
+    """The suite's own tests are bounded too (pyproject.toml: pytest-timeout, 300 s per test, here 2 s): a page
+    promise that never settles fails that test, its browser is closed, and the next test runs."""
+    pytester.makepyfile(test_hangs=HANGS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--timeout", "2", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*Failed: Timeout (>2.0s) from pytest-timeout*", "*1 failed, 1 passed*"])
