@@ -53,7 +53,7 @@ def test_the_next_test_runs():
 
 def test_a_test_whose_page_never_answers_fails_and_the_suite_goes_on(pytester: pytest.Pytester) -> None:
     """The suite's own tests are bounded too (pyproject.toml: pytest-timeout, 300 s per test, here 2 s): a page
-    promise that never settles fails that test, its browser is closed, and the next test runs."""
+    promise that never settles fails that test (its teardown runs), and the next test runs."""
     pytester.makepyfile(test_hangs=HANGS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--timeout", "2", timeout=120)
     result.assert_outcomes(passed=1, failed=1)
