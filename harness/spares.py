@@ -82,7 +82,7 @@ class SpareContexts:
                 return context, page, installed
             _close(context)
 
-    def keep(self, layout: Hashable, context: BrowserContext, page: Page, origin: str, scripts: Scripts = ()) -> bool:
+    def keep(self, layout: Hashable, context: BrowserContext, page: Page, origin: str, scripts: Scripts) -> bool:
         """Tidy the context (see the module's text) and keep it; False (the caller closes it) when it is not the
         context of one open page any more, cannot be tidied in time, or enough of its layout are kept."""
         if not self.enabled or page.is_closed() or context.pages != [page]:

@@ -84,7 +84,7 @@ def test_a_kept_context_comes_back_with_no_document_and_no_storage(
     page.goto(f"{service.base_url}/pages/blank.html")
     page.evaluate(LEFT_BEHIND)
     assert page.evaluate(WHAT_IS_LEFT) != NOTHING
-    assert spares.keep("layout", context, page, service.base_url)
+    assert spares.keep("layout", context, page, service.base_url, ())
     assert page.url == "about:blank", "the old document is unloaded: its sockets close, its tracks end"
     assert spares.take("another layout", scripts=()) is None
     assert spares.take("layout", scripts=()) == (context, page, ())
@@ -92,7 +92,7 @@ def test_a_kept_context_comes_back_with_no_document_and_no_storage(
     page.goto(f"{service.base_url}/pages/blank.html")
     assert page.evaluate(WHAT_IS_LEFT) == NOTHING
     second = context.new_page()
-    assert not spares.keep("layout", context, page, service.base_url), "a context with two pages is not kept"
+    assert not spares.keep("layout", context, page, service.base_url, ()), "a context with two pages is not kept"
     second.close()
 
 
@@ -213,15 +213,15 @@ def test_a_process_keeps_a_bounded_number_of_contexts(
     contexts = []
     for layout in range(KEPT_IN_ALL + 1):
         contexts.append(context := new_context())
-        assert spares.keep(layout, context, context.new_page(), service.base_url)
+        assert spares.keep(layout, context, context.new_page(), service.base_url, ())
     assert len(spares.kept) == KEPT_IN_ALL
     assert contexts[0].pages == [] and spares.take(0, scripts=()) is None, "the least recently kept was closed"
     assert spares.take(KEPT_IN_ALL, scripts=()) is not None
     for _ in range(KEPT_PER_LAYOUT):
         context = new_context()
-        spares.keep("one layout", context, context.new_page(), service.base_url)
+        spares.keep("one layout", context, context.new_page(), service.base_url, ())
     context = new_context()
-    assert not spares.keep("one layout", context, context.new_page(), service.base_url), "enough of one layout"
+    assert not spares.keep("one layout", context, context.new_page(), service.base_url, ()), "enough of one layout"
 
 
 @pytest.mark.browser
@@ -233,7 +233,7 @@ def test_a_kept_context_whose_renderer_was_ended_is_not_handed_out(
     context = new_context()
     page = context.new_page()
     page.goto(f"{service.base_url}/pages/blank.html")
-    assert spares.keep("layout", context, page, service.base_url)
+    assert spares.keep("layout", context, page, service.base_url, ())
     crashed: list[bool] = []
     page.on("crash", lambda _: crashed.append(True))
     assert watchdog.end_page_processes() >= 1  # what the watchdog does when a scenario's page hangs
