@@ -38,6 +38,7 @@ from harness.pytest_app import (
     pytest_runtest_setup as pytest_runtest_setup,  # a hook: pytest finds it here (pytest_app.EarlyService)
 )
 from harness.pytest_results import repeat_lines, run_summaries, write_last_results
+from harness.pytest_tags import mark_tags
 from harness.runner import RunContext, ScenarioRun, SdkProfile, needs_zoom, zoom_credentials
 from harness.scenario.loader import load_scenario
 from harness.scenario.model import Scenario
@@ -248,9 +249,7 @@ class ScenarioItem(pytest.Function):
     def setup_scenario(self, scenario: Scenario, browser: str, sdk: str) -> None:
         self.scenario, self.browser, self.sdk = scenario, browser, sdk
         self.add_marker(pytest.mark.scenario)
-        for tag in scenario.tags:
-            self.config.addinivalue_line("markers", f"{tag}: scenario tag")
-            self.add_marker(tag)
+        mark_tags(self, scenario.tags)
         if browser not in scenario.browsers:
             self.add_marker(
                 pytest.mark.skip(reason=f"{scenario.name} is valid for {', '.join(scenario.browsers)} only")
