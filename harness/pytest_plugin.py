@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from playwright.sync_api import Playwright
 
-from harness import timings
+from harness import pytest_tags, timings
 from harness.app_mode import AppMode
 from harness.artifacts import Artifacts, timeline
 from harness.errors import HarnessError, ScenarioFailure, ScenarioInputError, ScenarioSkip
@@ -59,7 +59,8 @@ SESSION_START = [0.0]  # when this pytest session began: run.json files older th
 REPEAT_SUFFIX = re.compile(r"-run\d+\]$")
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.register(pytest_tags, "zoom-videosdk-harness-tags")  # reads the project's own markers first
     group = parser.getgroup("zoom-videosdk-harness", "Zoom Video SDK error scenarios")
     group.addoption(
         "--scenario",

@@ -13,6 +13,7 @@ def run_pytest(folder: Path, *args: str, timeout: float = 300) -> str:
     """The run's output (stdout, then stderr); no traceback may be in it."""
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
     env["HARNESS_TIMINGS_FILE"] = str(folder / "timings.json")
+    env["PY_COLORS"] = "0"  # plain text to match, as pytester's runs have
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
         cwd=folder, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,

@@ -34,6 +34,10 @@ NEVER_HEARD = (
     "      then: {call: stream.startAudio}\n    within: 1s\n  - join: {topic: quiet, name: nina}\n"
 )
 SETTLES = "steps:\n  - join: {topic: quick, name: quinn}\n  - call: stream.startAudio\n    expect: pending\n"
+NOBODY = (
+    "steps:\n  - join: {topic: nobody, name: hal}\n"
+    "  - call: client.makeHost\n    args: [{$userId: nobody}]\n    within: 1s\n"
+)
 PREVIEW = "sdk: [double]\ngiven: {devices: {microphone: absent}}\nsteps:\n  - call: ZoomVideo.createLocalAudioTrack\n"
 TEST_MIC = "  - call: localAudioTrack.testMicrophone\n    args: [{}]\n"
 FILES = {
@@ -50,6 +54,7 @@ FILES = {
     "accepted": PREVIEW + TEST_MIC + "  - wait_for_page_error: {name: NotFoundError}\n",
     "never": PREVIEW + "  - wait_for_page_error: {name: NotFoundError}\n    within: 1s\n",
     "value": PREVIEW + "  - call: localAudioTrack.getCurrentVolume\n    expect_value: 1\n",
+    "nobody": NOBODY,
 }
 
 
@@ -67,7 +72,8 @@ class SharedRun:
 
     def report(self, name: str) -> pytest.LineMatcher:
         """The failure section of scenario `name`: from its header to the next one."""
-        sections = re.split(r"^_{3,} scenario (\S+) \[chromium\b.*_{3,}$", self.output, flags=re.MULTILINE)
+        report = re.split(r"^={3,} short test summary info", self.output, flags=re.MULTILINE)[0]
+        sections = re.split(r"^_{3,} scenario (\S+) \[chromium\b.*_{3,}$", report, flags=re.MULTILINE)
         found = [text for header, text in zip(sections[1::2], sections[2::2], strict=True) if header == name]
         assert found, f"no failure section for {name} in:\n{self.output[-3000:]}"
         return pytest.LineMatcher(found[0].splitlines())
@@ -75,15 +81,15 @@ class SharedRun:
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> SharedRun:
-    """The catalog's headline scenarios and the files above, in one pytest process, in one folder outside the
-    repository (so a scenario file from anywhere runs)."""
-    folder = tmp_path_factory.mktemp("elsewhere")
+    """The catalog's headline scenarios and the files above, in one pytest process started in a folder of its own;
+    the files are in another, outside the repository (so a scenario file from anywhere runs)."""
+    folder = tmp_path_factory.mktemp("elsewhere")  # the files, apart from where the run starts
     for name, text in FILES.items():
         (folder / f"{name}.yaml").write_text(f"name: {name}\n{text}", encoding="utf-8")
     out = folder / "out"
     args = [arg for name in HEADLINE for arg in ("--scenario", name)]
     args += [arg for name in FILES for arg in ("--scenario-file", str(folder / f"{name}.yaml"))]
-    output = run_pytest(folder, "-v", "--scenario-dir", str(CATALOG), "--output", str(out), *args)
+    output = run_pytest(tmp_path_factory.mktemp("run"), "-v", "--scenario-dir", str(CATALOG), "--output", str(out), *args)  # fmt: skip
     return SharedRun(output, out, folder)
 
 
@@ -306,3 +312,17 @@ def test_a_call_expected_pending_fails_when_it_settles(shared: SharedRun) -> Non
             "*observed: it resolved*",
         ]
     )
+
+
+def test_a_participant_the_page_never_hears_of_is_one_line_and_the_lookups_are_not_the_apps(shared: SharedRun) -> None:
+    """The call waits for the page to hear of `nobody`, waking on the page's changes: the harness's own lookups
+    (getAllUser) are neither recorded as the app's calls nor changes that wake it again (no spinning)."""
+    assert shared.outcome("nobody") == "FAILED"
+    shared.report("nobody").fnmatch_lines(
+        [
+            '*nobody.yaml:4:5: {$userId: "nobody"}: no such participant in the session (there: hal), still unknown after 1s*'
+        ]
+    )
+    [events] = [path for path in shared.out.rglob("events.jsonl") if "nobody" in str(path)]
+    lookups = [line for line in events.read_text().splitlines() if '"getAllUser"' in line]
+    assert len(lookups) <= 2, f"{len(lookups)} getAllUser calls recorded: the app's own are one or two"

@@ -275,7 +275,7 @@
     if (target === 'client') return found;
     const getter = Object.keys(CHILD_GETTERS).find((name) => CHILD_GETTERS[name] === target);
     if (!getter || typeof found[getter] !== 'function') throw new Error(`the SDK client has no ${getter || target}()`);
-    return found[getter]();
+    return instrument(found[getter](), target); // as the wrapped getter would, should this call be a quiet one
   }
 
   // Scenario arguments may name what only the page knows: {$userId: 'gina'} (a participant's id, by display
@@ -331,6 +331,17 @@
 
   const heard = new Set(); // on_event reactions whose event has come
 
+  // The harness's own lookups (getAllUser for a $userId, a $call's getter) are not the app's calls: unrecorded,
+  // they leave the change count alone too, so a step waiting for a participant waits for a change, not a spin.
+  function quietly(resolve) {
+    nesting += 1;
+    try {
+      return resolve();
+    } finally {
+      nesting -= 1;
+    }
+  }
+
   function start(id, path, args) {
     const [target, method] = path.split('.');
     let object;
@@ -345,7 +356,7 @@
       return;
     }
     try {
-      args = resolveArg(args);
+      args = quietly(() => resolveArg(args));
     } catch (error) {
       results.set(id, { status: 'harness-error', message: String(error.message || error) });
       return;
@@ -393,7 +404,7 @@
     // A scenario value with references ({$userId: NAME}, {$call: ...}) as the page sees it now.
     resolve(value) {
       try {
-        return resolveArg(value);
+        return quietly(() => resolveArg(value));
       } catch (error) {
         return { 'harness-error': String(error.message || error), pending: !!error.pending };
       }
