@@ -8,6 +8,7 @@ from harness.faults import permissions, plan_world, prepare_context, system
 from harness.faults.network import NetworkController
 from harness.faults.plan import FaultEnv
 from harness.faults.shaper import NetworkShaper
+from harness.light_browser import GRANTABLE
 from harness.participant import ParticipantPage
 from harness.pool import BrowserPool
 from harness.scenario.model import World
@@ -27,14 +28,19 @@ class BrowserWorld:
         self.opened: list[ParticipantPage] = []
 
     def page(
-        self, world: World, *, shaped: bool = False, relayed: tuple[str, ...] = ()
+        self, world: World, *, shaped: bool = False, relayed: tuple[str, ...] = (), full: bool = False
     ) -> tuple[Page, ParticipantPage]:
+        """A plain page in a context prepared for `world`. As the runner does for a scenario, a world whose
+        permissions are all granted runs on Chromium's headless shell (when there is one); a refused or
+        screen permission, or `full` (a test whose later fault refuses one), on the full Chromium."""
         plan = plan_world(world, shaped=shaped, relayed=relayed)
         path = self.shaper.open_path() if plan.shaped else None
         options: dict[str, object] = {"permissions": list(plan.permissions)}
         if path is not None:
             options["proxy"] = path.proxy
-        browser = self.pool.get("chromium", plan.launch_args)
+        granted = all(kind in GRANTABLE and state == "granted" for kind, state in world.permissions.items())
+        light = granted and "screen" not in world.permissions and not full
+        browser = self.pool.get("chromium", plan.launch_args, light=light)
         options.update(system.context_options(plan.system, "chromium", browser.version))
         context = browser.new_context(**options)  # type: ignore[arg-type]
         participant = ParticipantPage(

@@ -61,7 +61,7 @@ def permission_state(page: Page, kind: str) -> Any:
 
 
 def test_permission_revoked_mid_session_ends_capture_and_reports_denied(world: BrowserWorld) -> None:
-    page, participant = world.page(World())
+    page, participant = world.page(World(), full=True)  # the shell cannot refuse
     assert page.evaluate(LIVE_CAPTURE, "video") == "live"
     page.evaluate("() => navigator.permissions.query({name: 'camera'}).then(s => s.onchange = () => log.push(s.state))")
     apply_fault(participant, World(permissions={"camera": "denied"}), world.env())
