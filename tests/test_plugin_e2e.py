@@ -239,6 +239,9 @@ def test_headline_scenarios_pass(shared: SharedRun) -> None:
     assert [shared.outcome(name) for name in HEADLINE] == ["PASSED"] * 3
     events = [path for path in shared.out.rglob("events.jsonl") if "offline-mid-session" in str(path)]
     assert any("Reconnecting" in path.read_text() for path in events), "the run leaves its event log"
+    [camera] = [path for path in shared.out.rglob("events.jsonl") if "camera-denied" in str(path)]
+    getters = [line for line in camera.read_text().splitlines() if '"getMediaStream"' in line]
+    assert len(getters) == 1, "the app's own getMediaStream; the steps' way to the stream is not recorded as the app's"
 
 
 def test_wrong_expectation_fails_naming_both_codes(shared: SharedRun) -> None:

@@ -346,7 +346,7 @@
     const [target, method] = path.split('.');
     let object;
     try {
-      object = resolveTarget(target);
+      object = quietly(() => resolveTarget(target)); // the getter on the way is the harness's, not the app's
     } catch (error) {
       results.set(id, { status: 'harness-error', message: String(error.message || error) });
       return;
