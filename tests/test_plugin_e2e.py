@@ -70,6 +70,12 @@ class SharedRun:
         assert found, f"no outcome for {name} in:\n{self.output[-3000:]}"
         return found.group(1)
 
+    def artifact(self, name: str, file: str) -> Path:
+        """`file` in the artifact folder of scenario `name`: it must be there."""
+        paths = [path for path in self.out.rglob(file) if path.parent.name.endswith(f"-{name}-chromium")]
+        assert paths, f"no {file} for {name} under {self.out}"
+        return paths[0]
+
     def report(self, name: str) -> pytest.LineMatcher:
         """The failure section of scenario `name`: from its header to the next one."""
         report = re.split(r"^={3,} short test summary info", self.output, flags=re.MULTILINE)[0]
@@ -237,10 +243,11 @@ def test_parallel_workers_give_the_serial_results(pytester: pytest.Pytester) -> 
 
 def test_headline_scenarios_pass(shared: SharedRun) -> None:
     assert [shared.outcome(name) for name in HEADLINE] == ["PASSED"] * 3
-    events = [path for path in shared.out.rglob("events.jsonl") if "offline-mid-session" in str(path)]
-    assert any("Reconnecting" in path.read_text() for path in events), "the run leaves its event log"
-    [camera] = [path for path in shared.out.rglob("events.jsonl") if "camera-denied" in str(path)]
-    getters = [line for line in camera.read_text().splitlines() if '"getMediaStream"' in line]
+    assert "Reconnecting" in shared.artifact("offline-mid-session", "events.jsonl").read_text(), (
+        "the run leaves its event log"
+    )
+    camera = shared.artifact("camera-denied", "events.jsonl").read_text()
+    getters = [line for line in camera.splitlines() if '"getMediaStream"' in line]
     assert len(getters) == 1, "the app's own getMediaStream; the steps' way to the stream is not recorded as the app's"
 
 
@@ -253,8 +260,7 @@ def test_wrong_expectation_fails_naming_both_codes(shared: SharedRun) -> None:
             "*observed: it rejected with 6100 VIDEO_CAMERA_PERMISSION_DENIED*NotAllowedError*",
         ]
     )
-    shots = [path for path in shared.out.rglob("screenshot-me.png") if "camera-wrong" in str(path)]
-    assert shots, "a failing run leaves a screenshot of the page"
+    assert shared.artifact("camera-wrong", "screenshot-me.png").stat().st_size, "a failing run leaves a screenshot"
 
 
 def test_scenario_file_from_outside_the_repo_runs(shared: SharedRun) -> None:
@@ -326,6 +332,6 @@ def test_a_participant_the_page_never_hears_of_is_one_line_and_the_lookups_are_n
             '*nobody.yaml:4:5: {$userId: "nobody"}: no such participant in the session (there: hal), still unknown after 1s*'
         ]
     )
-    [events] = [path for path in shared.out.rglob("events.jsonl") if "nobody" in str(path)]
-    lookups = [line for line in events.read_text().splitlines() if '"getAllUser"' in line]
+    events = shared.artifact("nobody", "events.jsonl").read_text()
+    lookups = [line for line in events.splitlines() if '"getAllUser"' in line]
     assert len(lookups) <= 2, f"{len(lookups)} getAllUser calls recorded: the app's own are one or two"

@@ -12,7 +12,7 @@ from harness.expectations import subset_match
 from harness.participant import ParticipantPage
 from harness.scenario.model import Step
 from harness.steps.calls import check_outcome, settled
-from harness.steps.references import has_reference, is_unresolved, page_resolution
+from harness.steps.references import References, has_reference
 from harness.steps.run import DEFAULT_EVENT_WAIT, Run
 
 
@@ -22,20 +22,16 @@ def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
     (her join is still reaching it), and no event of hers can come before it has."""
     name = step.params["name"]
     wait = step.within or DEFAULT_EVENT_WAIT
-    pending = has_reference(step.params["match"])
-    match = None if pending else step.params["match"]
-    unknown: HarnessError | None = None
+    given = step.params["match"]
+    references = References(run, participant, step, given) if has_reference(given) else None
+    match = None if references else given  # with references: None until the page has resolved them
 
     def found() -> int | None:
-        nonlocal match, pending, unknown
-        if pending:
-            resolved = page_resolution(run, participant, step.params["match"])
-            if is_unresolved(resolved):
-                unknown = HarnessError(f"{step.location}: {resolved['harness-error']}")
-                if not resolved.get("pending"):
-                    raise unknown  # a reference the page can never resolve (no such element, getter, ...)
+        nonlocal match
+        if references is not None and match is None:
+            match = references.now()
+            if match is None:
                 return None
-            match, pending = resolved, False
         participant.refresh()  # the poll's wait for a change brings the records along
         events = participant.events()
         for index in range(participant.event_cursor, len(events)):
@@ -44,8 +40,8 @@ def wait_for_event(run: Run, participant: ParticipantPage, step: Step) -> None:
         return None
 
     index = run.poll(participant, found, wait)
-    if pending and unknown is not None:
-        raise HarnessError(f"{unknown}, still unknown after {format_duration(wait)}")
+    if references is not None and match is None:
+        raise references.error(wait)
     if index is None:
         seen = [e["payload"] for e in participant.events() if e["name"] == name]
         raise run.failure(
@@ -60,9 +56,10 @@ def resolved_match(run: Run, participant: ParticipantPage, step: Step, match: An
     """An event match as the page sees it now: {userId: {$userId: gina}} is what only the page knows."""
     if not has_reference(match):
         return match
-    resolved = page_resolution(run, participant, match)
-    if is_unresolved(resolved):
-        raise HarnessError(f"{step.location}: {resolved['harness-error']}")
+    references = References(run, participant, step, match)
+    resolved = references.now()
+    if resolved is None:
+        raise references.error()
     return resolved
 
 

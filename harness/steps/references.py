@@ -15,8 +15,11 @@ from harness.steps.run import Run
 
 BETWEEN_DOCUMENTS = {"harness-error": "the page is between two documents", "pending": True}
 
-# Whether the page knows every reference of a value: true, or the probe's {'harness-error', pending}. Elements
-# and files stay in the page (they do not cross into Python).
+# The page's resolution of a value's references, or the probe's {'harness-error', pending}: pending when the page
+# may still come to know it (a participant whose join is on its way, a document still loading).
+RESOLVED = "([value, between]) => window.__harness ? window.__harness.resolve(value) : between"
+# Only whether the page knows every reference of a value: true, or the same error. Elements and files stay in the
+# page (they do not cross into Python).
 KNOWN = (
     "([value, between]) => { if (!window.__harness) return between;"
     " const resolved = window.__harness.resolve(value);"
@@ -24,18 +27,31 @@ KNOWN = (
 )
 
 
-def page_resolution(run: Run, participant: ParticipantPage, match: Any) -> Any:
-    """The page's resolution of a value's references, or {'harness-error': ..., 'pending': bool}: pending when the
-    page may still come to know it (a participant whose join is on its way, a document still loading)."""
-    run.page(participant)
-    return participant.evaluate(
-        "([value, between]) => window.__harness ? window.__harness.resolve(value) : between",
-        [match, BETWEEN_DOCUMENTS],
-    )
+class References:
+    """A step's value with references, as the page comes to know them: asked again by the step's own poll."""
 
+    def __init__(
+        self, run: Run, participant: ParticipantPage, step: Step, value: Any, expression: str = RESOLVED
+    ) -> None:
+        self.run, self.participant, self.step, self.value, self.expression = run, participant, step, value, expression
+        self.unknown = ""  # the page's last word on a reference it does not know yet
 
-def is_unresolved(resolved: Any) -> bool:
-    return isinstance(resolved, dict) and "harness-error" in resolved
+    def now(self) -> Any | None:
+        """The page's answer now, or None while a reference is still unknown to it; one the page can never resolve
+        (no such element or getter) is one line at once."""
+        self.run.page(self.participant)
+        answer = self.participant.evaluate(self.expression, [self.value, BETWEEN_DOCUMENTS])
+        if not (isinstance(answer, dict) and "harness-error" in answer):
+            return answer
+        self.unknown = answer["harness-error"]
+        if not answer.get("pending"):
+            raise self.error()
+        return None
+
+    def error(self, wait: float | None = None) -> HarnessError:
+        """The line for a reference the page did not know (`wait`: still, after the step's whole wait)."""
+        after = "" if wait is None else f", still unknown after {format_duration(wait)}"
+        return HarnessError(f"{self.step.location}: {self.unknown}{after}")
 
 
 def has_reference(value: Any, key: str | None = None) -> bool:
@@ -58,18 +74,6 @@ def await_participants(
     at `end`, is one line."""
     if not has_reference(values, "$userId"):
         return
-    run.page(participant)
-    unknown: dict[str, Any] | None = None
-
-    def known() -> bool | None:
-        nonlocal unknown
-        answer = participant.evaluate(KNOWN, [values, BETWEEN_DOCUMENTS])
-        if answer is True:
-            return True
-        unknown = answer
-        if not answer.get("pending"):
-            raise HarnessError(f"{step.location}: {answer['harness-error']}")
-        return None
-
-    if run.poll(participant, known, max(0.0, end - time.monotonic())) is None and unknown is not None:
-        raise HarnessError(f"{step.location}: {unknown['harness-error']}, still unknown after {format_duration(wait)}")
+    references = References(run, participant, step, values, KNOWN)
+    if run.poll(participant, references.now, max(0.0, end - time.monotonic())) is None:
+        raise references.error(wait)
