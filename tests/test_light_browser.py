@@ -157,7 +157,7 @@ def test_a_world_that_asks_for_the_fake_picker_shares_the_shell_of_one_that_does
     args = fake.launches[0]["args"]
     assert isinstance(args, list) and args.count("--use-fake-ui-for-media-stream") == 1
     assert args[-1] == "--use-fake-ui-for-media-stream", "the shell's own flag last: Chromium keeps a flag's last value"
-    picker = pool.get("chromium", ("--use-fake-ui-for-media-stream",))  # a full Chromium keeps the picker it asks for
+    pool.get("chromium", ("--use-fake-ui-for-media-stream",))  # a full Chromium keeps the picker it asks for
     assert "--use-fake-ui-for-media-stream" in fake.launches[-1]["args"]  # type: ignore[operator]
     full = pool.get("chromium", ("--use-fake-device-for-media-stream",))
     assert full is not plain and "--use-fake-ui-for-media-stream" not in fake.launches[-1]["args"]  # type: ignore[operator]
